@@ -1,0 +1,201 @@
+// licsim command line: `licsim run`, `licsim validate`, `licsim params`.
+// The only place that sees Boost.Program_options and picks exit codes:
+// 0 success, 2 bad usage or input, 1 any other failure, 130 interrupted.
+#include <boost/program_options.hpp>
+
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <iomanip>
+#include <iostream>
+#include <sstream>
+
+#include "cli/progress_bar.hpp"
+#include "core/errors.hpp"
+#include "core/version.hpp"
+#include "engine/engine.hpp"
+#include "engine/model_params.hpp"
+#include "engine/summary.hpp"
+#include "io/hdf5_writer.hpp"
+#include "scenario/parameter_docs.hpp"
+#include "io/scenario_file.hpp"
+
+namespace po = boost::program_options;
+
+namespace {
+
+std::atomic<bool> interrupted{false};
+extern "C" void on_signal(int) { interrupted = true; }
+
+constexpr const char* usage_text =
+    "usage: licsim <command> [options]\n\n"
+    "commands:\n"
+    "  run SCENARIO.toml -o OUT.h5   simulate and write HDF5 (licsim run --help)\n"
+    "  validate SCENARIO.toml        check a scenario and its data files\n"
+    "  params [--markdown]           list every scenario key with unit, meaning, source\n\n"
+    "options:\n"
+    "  -h [ --help ]                 this help\n"
+    "  --version                     print the version\n";
+
+std::string format_number(double v) {
+  std::ostringstream out;
+  const double a = std::fabs(v);
+  if (a >= 1e6) out << std::fixed << std::setprecision(0) << v;
+  else if (a >= 100) out << std::fixed << std::setprecision(0) << v;
+  else out << std::fixed << std::setprecision(2) << v;
+  return out.str();
+}
+
+void print_summary(const licsim::Results& results, std::ostream& out) {
+  const auto rows = licsim::headline(results);
+  out << "\n" << std::left << std::setw(30) << "metric" << std::right << std::setw(18) << "mean"
+      << std::setw(34) << "95% interval over replicates" << "  units\n";
+  out << std::string(88, '-') << "\n";
+  for (const auto& row : rows) {
+    std::string interval = results.replicates > 1
+                               ? "[" + format_number(row.low) + ", " + format_number(row.high) + "]"
+                               : "(one replicate)";
+    out << std::left << std::setw(30) << row.name << std::right << std::setw(18)
+        << format_number(row.mean) << std::setw(34) << interval << "  " << row.units << "\n";
+  }
+}
+
+licsim::Scenario load(const std::string& path, const std::vector<std::string>& overrides) {
+  auto scenario = licsim::load_scenario_file(path);
+  for (const auto& o : overrides) licsim::apply_override(scenario, o);
+  licsim::finalize_scenario(scenario);
+  (void)licsim::read_model_params(scenario);  // cross-key checks before any work
+  return scenario;
+}
+
+int cmd_run(const std::vector<std::string>& args) {
+  po::options_description opts("licsim run SCENARIO.toml -o OUT.h5 [options]");
+  std::string scenario_path, output;
+  std::vector<std::string> overrides;
+  licsim::RunOptions run;
+  bool force = false, quiet = false;
+  opts.add_options()
+      ("help,h", "this help")
+      ("output,o", po::value(&output), "HDF5 file to write (required)")
+      ("seed", po::value(&run.seed)->default_value(1), "random seed")
+      ("replicates", po::value(&run.replicates)->default_value(1), "independent replicates")
+      ("threads", po::value(&run.threads)->default_value(0), "OpenMP threads (0: all cores)")
+      ("scale", po::value(&run.scale)->default_value(0.001), "agents per person (1.0 = full size)")
+      ("days", po::value(&run.days)->default_value(0), "days to simulate (0: the scenario's)")
+      ("set", po::value(&overrides)->composing(), "override a scenario key: --set key=value")
+      ("force", po::bool_switch(&force), "overwrite an existing output file")
+      ("quiet,q", po::bool_switch(&quiet), "no summary table");
+  po::options_description hidden;
+  hidden.add_options()("scenario", po::value(&scenario_path));
+  po::options_description all;
+  all.add(opts).add(hidden);
+  po::positional_options_description pos;
+  pos.add("scenario", 1);
+  po::variables_map vm;
+  po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
+  if (vm.count("help")) {
+    std::cout << opts << "\n";
+    return 0;
+  }
+  po::notify(vm);
+  if (scenario_path.empty()) throw licsim::UsageError("missing SCENARIO.toml (see licsim run --help)");
+  if (output.empty()) throw licsim::UsageError("missing -o OUT.h5 (see licsim run --help)");
+  licsim::validate(run);
+  const auto scenario = load(scenario_path, overrides);
+  try {
+    licsim::check_output_path(output, force);
+  } catch (const licsim::OutputError& e) {
+    throw licsim::UsageError(e.what());
+  }
+
+  std::signal(SIGINT, on_signal);
+  std::signal(SIGTERM, on_signal);
+  licsim::cli::ProgressBar bar;
+  run.progress = [&](long done, long total) { bar.update(done, total); };
+  run.cancelled = [] { return interrupted.load(); };
+  const auto start = std::chrono::steady_clock::now();
+  const auto results = licsim::run(scenario, run);
+  bar.finish();
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+
+  licsim::OutputMetadata meta{licsim::to_toml(scenario), scenario_path, scenario.jurisdictions_csv,
+                              scenario.foreign_locations_csv, run.seed, run.replicates, run.scale,
+                              licsim::created_utc_now()};
+  licsim::write_results(output, results, meta, force);
+  if (!quiet) {
+    std::cout << "licsim " << licsim::version << ": " << scenario_path << ", seed " << run.seed
+              << ", " << run.replicates << " replicate(s), " << results.days << " days, scale "
+              << run.scale << " (" << std::fixed << std::setprecision(2) << seconds << " s)\n";
+    print_summary(results, std::cout);
+    std::cout << "\nwrote " << output << "\n";
+  }
+  return 0;
+}
+
+int cmd_validate(const std::vector<std::string>& args) {
+  if (args.size() != 1 || args[0] == "--help" || args[0] == "-h") {
+    std::cout << "usage: licsim validate SCENARIO.toml\n";
+    return args.size() == 1 ? 0 : 2;
+  }
+  const auto scenario = load(args[0], {});
+  std::cout << args[0] << ": ok (" << scenario.values().size() << " keys, "
+            << scenario.places.us.size() << " jurisdictions, " << scenario.places.foreign.size()
+            << " foreign locations)\n";
+  return 0;
+}
+
+int cmd_params(const std::vector<std::string>& args) {
+  const bool markdown = !args.empty() && args[0] == "--markdown";
+  std::cout << (markdown ? licsim::parameter_markdown() : licsim::parameter_listing());
+  return 0;
+}
+
+int dispatch(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty()) {
+    std::cerr << usage_text;
+    return 2;
+  }
+  const std::string command = args.front();
+  args.erase(args.begin());
+  if (command == "-h" || command == "--help" || command == "help") {
+    std::cout << usage_text;
+    return 0;
+  }
+  if (command == "--version") {
+    std::cout << "licsim " << licsim::version << "\n";
+    return 0;
+  }
+  if (command == "run") return cmd_run(args);
+  if (command == "validate") return cmd_validate(args);
+  if (command == "params") return cmd_params(args);
+  std::cerr << "licsim: unknown command '" << command << "'\n\n" << usage_text;
+  return 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return dispatch(argc, argv);
+  } catch (const po::error& e) {
+    std::cerr << "licsim: " << e.what() << "\n";
+    return 2;
+  } catch (const licsim::Cancelled&) {
+    std::cerr << "\nlicsim: interrupted; no output written\n";
+    return 130;
+  } catch (const licsim::ScenarioError& e) {
+    std::cerr << "licsim: " << e.what() << "\n";
+    return 2;
+  } catch (const licsim::DataError& e) {
+    std::cerr << "licsim: " << e.what() << "\n";
+    return 2;
+  } catch (const licsim::UsageError& e) {
+    std::cerr << "licsim: " << e.what() << "\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "licsim: " << e.what() << "\n";
+    return 1;
+  }
+}

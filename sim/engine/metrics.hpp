@@ -1,0 +1,115 @@
+#pragma once
+// What a run records. Each metric is described once here; the HDF5 writer and
+// docs/output.md take names, units and descriptions from these tables.
+#include <array>
+#include <string_view>
+
+namespace licsim {
+
+/// How a daily metric is attributed to the `jurisdiction` dimension.
+enum class Basis { patient_home, board };
+
+struct MetricInfo {
+  std::string_view name;
+  std::string_view units;
+  Basis basis;
+  std::string_view description;
+};
+
+/// Daily metrics by replicate x day x jurisdiction. `wait_days_sum` is kept
+/// internally and written as `wait_days_mean`.
+enum DailyMetric : int {
+  m_episodes,
+  m_served_in_person,
+  m_served_telehealth_in_state,
+  m_served_telehealth_cross_state,
+  m_served_telehealth_international,
+  m_unmet,
+  m_waiting,
+  m_wait_days_sum,
+  m_travel_km_avoided,
+  m_adverse_events,
+  m_malpractice_claims,
+  m_indemnity_usd,
+  m_uncovered_exposure_usd,
+  m_licensure_spend_usd,
+  m_patient_cost_usd,
+  m_authorizations_active,
+  m_applications_pending,
+  m_applications_submitted,
+  m_unauthorized_encounters,
+  m_unauthorized_detected,
+  m_sanctions,
+  m_continuity_encounters,
+  m_relationships_disrupted,
+  daily_metric_count
+};
+
+inline constexpr std::array<MetricInfo, daily_metric_count> daily_metrics = {{
+    {"episodes", "1", Basis::patient_home,
+     "episodes of need that arose (new episodes and scheduled follow-ups)"},
+    {"served_in_person", "1", Basis::patient_home, "episodes served in person"},
+    {"served_telehealth_in_state", "1", Basis::patient_home,
+     "episodes served by telemedicine with clinician and patient in the same jurisdiction"},
+    {"served_telehealth_cross_state", "1", Basis::patient_home,
+     "episodes served by telemedicine with the clinician in another US jurisdiction than the "
+     "patient's location"},
+    {"served_telehealth_international", "1", Basis::patient_home,
+     "episodes served by telemedicine with the clinician or the patient outside the US"},
+    {"unmet", "1", Basis::patient_home,
+     "episodes forgone: given up for cost, or unserved after the specialty's maximum wait"},
+    {"waiting", "1", Basis::patient_home, "episodes still waiting for care at the end of the day"},
+    {"wait_days_mean", "days", Basis::patient_home,
+     "mean days from arrival to service of the episodes served that day (NaN when none)"},
+    {"travel_km_avoided", "km", Basis::patient_home,
+     "round-trip travel avoided by telemedicine encounters"},
+    {"adverse_events", "1", Basis::patient_home, "adverse events in encounters"},
+    {"malpractice_claims", "1", Basis::patient_home,
+     "malpractice claims filed (adjudicated in the jurisdiction where the patient was)"},
+    {"indemnity_usd", "USD", Basis::patient_home, "indemnity paid on malpractice claims"},
+    {"uncovered_exposure_usd", "USD", Basis::patient_home,
+     "indemnity on claims the clinician's malpractice insurance does not cover"},
+    {"licensure_spend_usd", "USD", Basis::board,
+     "clinicians' spending on applications and renewals (fees plus paperwork hours) at the board"},
+    {"patient_cost_usd", "USD", Basis::patient_home,
+     "patients' out-of-pocket cost: cost share of the visit price plus travel money and time"},
+    {"authorizations_active", "1", Basis::board,
+     "active authorizations issued by the board, at the end of the day"},
+    {"applications_pending", "1", Basis::board,
+     "applications queued or under review at the board, at the end of the day"},
+    {"applications_submitted", "1", Basis::board, "applications submitted to the board"},
+    {"unauthorized_encounters", "1", Basis::patient_home,
+     "encounters by a clinician not authorized where the patient was"},
+    {"unauthorized_detected", "1", Basis::patient_home,
+     "unauthorized encounters detected by the board where the patient was"},
+    {"sanctions", "1", Basis::patient_home,
+     "sanctions (suspensions) imposed after detected unauthorized encounters"},
+    {"continuity_encounters", "1", Basis::patient_home,
+     "encounters with a clinician the patient already knew"},
+    {"relationships_disrupted", "1", Basis::patient_home,
+     "follow-ups the known clinician could not lawfully give where the patient was"},
+}};
+
+/// Monthly breakdown by replicate x month x jurisdiction x payer x area x specialty.
+enum BreakdownMetric : int {
+  b_episodes,
+  b_served_in_person,
+  b_served_telehealth,
+  b_unmet,
+  b_adverse_events,
+  b_malpractice_claims,
+  b_unauthorized_encounters,
+  breakdown_metric_count
+};
+
+inline constexpr std::array<MetricInfo, breakdown_metric_count> breakdown_metrics = {{
+    {"episodes", "1", Basis::patient_home, "episodes of need that arose"},
+    {"served_in_person", "1", Basis::patient_home, "episodes served in person"},
+    {"served_telehealth", "1", Basis::patient_home, "episodes served by telemedicine"},
+    {"unmet", "1", Basis::patient_home, "episodes forgone"},
+    {"adverse_events", "1", Basis::patient_home, "adverse events"},
+    {"malpractice_claims", "1", Basis::patient_home, "malpractice claims"},
+    {"unauthorized_encounters", "1", Basis::patient_home, "unauthorized encounters"},
+}};
+
+}  // namespace licsim

@@ -1,0 +1,37 @@
+#pragma once
+// The numbers a run produces, in flat row-major arrays, with their coordinates.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "engine/metrics.hpp"
+
+namespace licsim {
+
+struct Results {
+  int replicates = 0;
+  int days = 0;
+  int months = 0;
+  std::string start_date;
+  std::vector<std::string> jurisdictions;  ///< US codes (metrics, breakdown)
+  std::vector<std::string> places;         ///< US codes then foreign alpha-3 codes (flows)
+  std::vector<std::string> specialties;
+  std::vector<int> month_start_day;  ///< day index at which each month begins
+
+  /// [replicate][day][jurisdiction][DailyMetric]; wait_days_sum, not the mean.
+  std::vector<double> daily;
+  /// [replicate][month][jurisdiction][payer][area][specialty][BreakdownMetric]
+  std::vector<double> breakdown;
+  /// [replicate][month][patient place][clinician place][modality]: encounters
+  std::vector<double> flows;
+
+  std::size_t daily_index(int r, int d, std::size_t j, int m) const {
+    return ((static_cast<std::size_t>(r) * days + d) * jurisdictions.size() + j) *
+               daily_metric_count + m;
+  }
+
+  /// Headline totals of one replicate (summed over days and jurisdictions).
+  double total(int replicate, DailyMetric metric) const;
+};
+
+}  // namespace licsim

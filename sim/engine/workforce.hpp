@@ -1,0 +1,120 @@
+#pragma once
+// Clinicians in structure-of-arrays form, their authorizations (64-bit masks
+// over US jurisdictions) and the pools through which patients find them.
+#include <cstdint>
+#include <vector>
+
+#include "core/random.hpp"
+#include "model/model_params.hpp"
+#include "model/places.hpp"
+#include "model/types.hpp"
+
+namespace licsim {
+
+enum ClinicianFlag : std::uint8_t {
+  flag_telehealth = 1,          ///< offers telemedicine
+  flag_non_compliant = 2,       ///< will treat where not authorized
+  flag_speaks_lep = 4,          ///< speaks the language of LEP patients
+  flag_insured_abroad = 8,      ///< (clinicians abroad) insurance covers US patients
+};
+
+/// A list of clinicians scanned with a per-day cursor. Within a day capacity only
+/// falls and authorizations do not change, so a clinician passed over stays
+/// unusable and the scan never goes back: a day's scans cost O(pool size).
+struct Pool {
+  std::vector<ClinicianId> members;
+  std::uint32_t start = 0;
+  std::uint32_t scanned = 0;
+  int day = -1;
+};
+
+struct Workforce {
+  // Per clinician (index = ClinicianId).
+  std::vector<std::uint8_t> location;   ///< place index (foreign ones live abroad)
+  std::vector<std::uint8_t> specialty;
+  std::vector<std::uint8_t> platform;
+  std::vector<std::uint8_t> flags;
+  std::vector<float> risk;              ///< adverse-event risk multiplier (latent skill)
+  std::vector<std::uint64_t> active;    ///< authorizations in force
+  std::vector<std::uint64_t> pending;   ///< applications under way
+  std::vector<std::uint64_t> used;      ///< jurisdictions practised in since last renewal
+  std::vector<std::int32_t> suspended_until;
+  std::vector<std::int32_t> capacity_day;  ///< day the two counters below refer to
+  std::vector<std::uint16_t> capacity_left;
+  std::vector<std::uint16_t> telehealth_left;
+  std::vector<std::uint16_t> daily_capacity;   ///< encounters per day, whole (see capacity_credit)
+  std::vector<std::uint16_t> daily_telehealth;
+
+  /// In-person pools by [place][specialty] (clinicians located there).
+  std::vector<Pool> in_person;
+  /// Telemedicine pools by [platform][US jurisdiction][specialty] (authorized there).
+  std::vector<Pool> telehealth;
+  /// Every telemedicine clinician by [platform][specialty] (for unverified routing).
+  std::vector<std::vector<ClinicianId>> telehealth_any;
+  /// Every telemedicine clinician by specialty (candidates for new licenses).
+  std::vector<std::vector<ClinicianId>> telehealth_by_specialty;
+
+  std::size_t n_places = 0, n_us = 0, n_specialties = 0;
+
+  std::size_t size() const { return location.size(); }
+  std::size_t in_person_index(std::size_t place, std::size_t spec) const {
+    return place * n_specialties + spec;
+  }
+  std::size_t telehealth_index(std::size_t platform, std::size_t jurisdiction,
+                               std::size_t spec) const {
+    return (platform * n_us + jurisdiction) * n_specialties + spec;
+  }
+  bool authorized(ClinicianId c, std::size_t place) const {
+    return place < n_us && ((active[c] >> place) & 1u);
+  }
+  bool available(ClinicianId c, int day) const { return suspended_until[c] <= day; }
+  bool is_abroad(ClinicianId c) const { return location[c] >= n_us; }
+  bool has(ClinicianId c, ClinicianFlag f) const { return (flags[c] & f) != 0; }
+
+  /// Refreshes a clinician's daily counters on first use in a day.
+  void touch(ClinicianId c, int day) {
+    if (capacity_day[c] != day) {
+      capacity_day[c] = day;
+      capacity_left[c] = daily_capacity[c];
+      telehealth_left[c] = daily_telehealth[c];
+    }
+  }
+  bool can_see_in_person(ClinicianId c, int day) {
+    if (!available(c, day) || is_abroad(c)) return false;
+    touch(c, day);
+    return capacity_left[c] > 0;
+  }
+  bool can_see_telehealth(ClinicianId c, int day) {
+    if (!available(c, day) || !has(c, flag_telehealth)) return false;
+    touch(c, day);
+    return capacity_left[c] > 0 && telehealth_left[c] > 0;
+  }
+  void use(ClinicianId c, Modality m) {
+    --capacity_left[c];
+    if (m == Modality::telehealth) --telehealth_left[c];
+  }
+  /// Adds a new authorization to the telemedicine pools.
+  void enter_telehealth_pools(ClinicianId c, std::size_t jurisdiction) {
+    if (has(c, flag_telehealth))
+      telehealth[telehealth_index(platform[c], jurisdiction, specialty[c])].members.push_back(c);
+  }
+};
+
+/// An authorization that expires on a given day unless renewed.
+struct Expiry {
+  ClinicianId clinician;
+  std::uint8_t jurisdiction;
+};
+
+/// Builds the replicate's clinicians: counts from the jurisdiction data at
+/// `scale` (at least one per US jurisdiction), specialties by largest remainder,
+/// home and additional licenses, traits. Initial license expiries are spread over
+/// each board's renewal cycle and returned by day in `expiries`.
+Workforce build_workforce(const Places& places, const ModelParams& params, double scale,
+                          std::uint64_t seed, std::uint32_t replicate, int days,
+                          std::vector<std::vector<Expiry>>& expiries);
+
+/// Renewal cycle of a board in days.
+int renewal_cycle_days(const RegulatorParams& regulator);
+
+}  // namespace licsim

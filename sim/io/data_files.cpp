@@ -1,0 +1,217 @@
+#include "io/data_files.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "core/errors.hpp"
+
+namespace licsim {
+
+CsvTable parse_csv(const std::string& text, const std::string& name) {
+  CsvTable table;
+  std::vector<std::string> row;
+  std::string cell;
+  bool quoted = false;
+  int line = 1;
+  int row_line = 1;
+  auto end_row = [&] {
+    row.push_back(std::move(cell));
+    cell.clear();
+    const bool blank = row.size() == 1 && row[0].empty();
+    if (!blank) {
+      if (table.header.empty()) {
+        table.header = std::move(row);
+      } else {
+        if (row.size() != table.header.size())
+          throw DataError(name + ":" + std::to_string(row_line) + ": expected " +
+                          std::to_string(table.header.size()) + " fields, got " +
+                          std::to_string(row.size()));
+        table.rows.push_back(std::move(row));
+        table.row_lines.push_back(row_line);
+      }
+    }
+    row.clear();
+  };
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (quoted) {
+      if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') {
+        cell += '"';
+        ++i;
+      } else if (c == '"') {
+        quoted = false;
+      } else {
+        if (c == '\n') ++line;
+        cell += c;
+      }
+      continue;
+    }
+    if (c == '"') quoted = true;
+    else if (c == ',') {
+      row.push_back(std::move(cell));
+      cell.clear();
+    } else if (c == '\n') {
+      end_row();
+      ++line;
+      row_line = line;
+    } else if (c != '\r') {
+      cell += c;
+    }
+  }
+  if (quoted) throw DataError(name + ": unterminated quoted field");
+  if (!cell.empty() || !row.empty()) end_row();
+  if (table.header.empty()) throw DataError(name + ": empty file");
+  return table;
+}
+
+namespace {
+
+std::string read_text(const std::filesystem::path& path, const std::string& key) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw DataError("cannot open " + path.string() + " (named by " + key + ")");
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+class Columns {
+ public:
+  Columns(const CsvTable& table, std::string name) : table_(table), name_(std::move(name)) {}
+
+  std::size_t index(const std::string& column) const {
+    const auto it = std::find(table_.header.begin(), table_.header.end(), column);
+    if (it == table_.header.end()) throw DataError(name_ + ": missing column '" + column + "'");
+    return static_cast<std::size_t>(it - table_.header.begin());
+  }
+  const std::string& cell(std::size_t row, const std::string& column) const {
+    return table_.rows[row][index(column)];
+  }
+  std::optional<double> maybe_number(std::size_t row, const std::string& column, double lo,
+                                     double hi) const {
+    const std::string& text = cell(row, column);
+    if (text.empty()) return std::nullopt;
+    double value = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc{} || end != text.data() + text.size() || !std::isfinite(value) ||
+        value < lo || value > hi)
+      throw DataError(name_ + ":" + std::to_string(table_.row_lines[row]) + ": column '" + column +
+                      "': expected a number in [" + std::to_string(lo) + ", " +
+                      std::to_string(hi) + "], got '" + text + "'");
+    return value;
+  }
+  double number(std::size_t row, const std::string& column, double lo, double hi) const {
+    auto value = maybe_number(row, column, lo, hi);
+    if (!value)
+      throw DataError(name_ + ":" + std::to_string(table_.row_lines[row]) + ": column '" + column +
+                      "': expected a number, got an empty field");
+    return *value;
+  }
+
+ private:
+  const CsvTable& table_;
+  std::string name_;
+};
+
+std::vector<std::string> split(const std::string& text, char sep) {
+  std::vector<std::string> parts;
+  std::string part;
+  std::istringstream in(text);
+  while (std::getline(in, part, sep))
+    if (!part.empty()) parts.push_back(part);
+  return parts;
+}
+
+// Data paths are relative to the file that named them.
+std::filesystem::path resolve(const Scenario& scenario, const std::string& key) {
+  const std::filesystem::path value = scenario.text(key);
+  if (value.is_absolute()) return value;
+  const auto origin = scenario.origin(key);
+  const std::filesystem::path origin_file = origin.file;
+  if (origin.line > 0 && std::filesystem::exists(origin_file))
+    return origin_file.parent_path() / value;
+  return scenario.base_dir / value;
+}
+
+}  // namespace
+
+void load_world(Scenario& scenario) {
+  constexpr double big = 1e10;
+  Places places;
+  {
+    const auto path = resolve(scenario, "world.jurisdictions_file");
+    scenario.jurisdictions_csv = read_text(path, "world.jurisdictions_file");
+    const auto table = parse_csv(scenario.jurisdictions_csv, path.string());
+    const Columns col(table, path.string());
+    for (std::size_t r = 0; r < table.rows.size(); ++r) {
+      JurisdictionData j;
+      j.code = col.cell(r, "code");
+      j.name = col.cell(r, "name");
+      j.population = col.number(r, "population", 0, big);
+      j.rural_share = col.number(r, "pct_rural", 0, 100) / 100.0;
+      j.active_physicians = col.number(r, "active_physicians", 0, big);
+      j.medicare_share = col.number(r, "medicare_share", 0, 1);
+      j.neighbours = split(col.cell(r, "neighbours"), ';');
+      j.license_fee_usd = col.maybe_number(r, "license_fee_usd", 0, big);
+      j.processing_days_low = col.maybe_number(r, "processing_days_low", 0, 3650);
+      j.processing_days_high = col.maybe_number(r, "processing_days_high", 0, 3650);
+      j.renewal_fee_usd = col.maybe_number(r, "renewal_fee_usd", 0, big);
+      j.renewal_cycle_years = col.maybe_number(r, "renewal_cycle_years", 0.25, 10);
+      if (j.code.size() != 2)
+        throw DataError(path.string() + ":" + std::to_string(table.row_lines[r]) +
+                        ": column 'code': expected a two-letter code, got '" + j.code + "'");
+      if (j.processing_days_low && j.processing_days_high &&
+          *j.processing_days_low > *j.processing_days_high)
+        throw DataError(path.string() + ":" + std::to_string(table.row_lines[r]) +
+                        ": processing_days_low exceeds processing_days_high");
+      places.us.push_back(std::move(j));
+    }
+    if (places.us.empty()) throw DataError(path.string() + ": no jurisdictions");
+    if (places.us.size() > max_us_jurisdictions)
+      throw DataError(path.string() + ": at most " + std::to_string(max_us_jurisdictions) +
+                      " jurisdictions are supported");
+  }
+  {
+    const auto path = resolve(scenario, "world.foreign_locations_file");
+    scenario.foreign_locations_csv = read_text(path, "world.foreign_locations_file");
+    const auto table = parse_csv(scenario.foreign_locations_csv, path.string());
+    const Columns col(table, path.string());
+    for (std::size_t r = 0; r < table.rows.size(); ++r) {
+      ForeignLocationData f;
+      f.code = col.cell(r, "code");
+      f.name = col.cell(r, "name");
+      f.us_licensed_physicians = col.number(r, "us_licensed_physicians", 0, big);
+      f.travel_destination_weight = col.number(r, "travel_destination_weight", 0, 1);
+      if (f.code.size() != 3)
+        throw DataError(path.string() + ":" + std::to_string(table.row_lines[r]) +
+                        ": column 'code': expected an ISO 3166 alpha-3 code, got '" + f.code + "'");
+      places.foreign.push_back(std::move(f));
+    }
+  }
+  std::set<std::string> codes;
+  for (std::size_t i = 0; i < places.size(); ++i)
+    if (!codes.insert(places.code(i)).second)
+      throw DataError("duplicate place code '" + places.code(i) + "'");
+  for (const auto& j : places.us)
+    for (const auto& n : j.neighbours) {
+      const auto idx = places.find(n);
+      if (!idx || !places.is_us(*idx))
+        throw DataError("jurisdiction " + j.code + ": unknown neighbour '" + n + "'");
+    }
+  for (const auto& code : scenario.members("jurisdiction")) {
+    const auto idx = places.find(code);
+    if (!idx || !places.is_us(*idx)) {
+      const auto& [key, value] = *scenario.values().lower_bound("jurisdiction." + code + ".");
+      const auto origin = scenario.origin(key);
+      throw ScenarioError(origin.file, origin.line, key,
+                          "unknown jurisdiction '" + code + "' (expected a code from " +
+                              scenario.text("world.jurisdictions_file") + ")");
+    }
+  }
+  scenario.places = std::move(places);
+}
+
+}  // namespace licsim

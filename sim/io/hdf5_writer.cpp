@@ -1,0 +1,298 @@
+#include "io/hdf5_writer.hpp"
+
+#include <hdf5.h>
+#include <hdf5_hl.h>  // dimension scales (H5DS)
+#include <unistd.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdlib>
+#include <ctime>
+#include <limits>
+#include <vector>
+
+#include "core/errors.hpp"
+#include "core/version.hpp"
+#include "model/types.hpp"
+
+namespace licsim {
+
+namespace {
+
+/// Owns an HDF5 identifier and closes it with the matching function.
+class Handle {
+ public:
+  Handle(hid_t id, herr_t (*close)(hid_t), const std::string& what) : id_(id), close_(close) {
+    if (id_ < 0) throw OutputError("HDF5: cannot create " + what);
+  }
+  Handle(const Handle&) = delete;
+  Handle& operator=(const Handle&) = delete;
+  ~Handle() {
+    if (id_ >= 0) close_(id_);
+  }
+  operator hid_t() const { return id_; }
+
+ private:
+  hid_t id_;
+  herr_t (*close_)(hid_t);
+};
+
+void check(herr_t status, const std::string& what) {
+  if (status < 0) throw OutputError("HDF5: cannot write " + what);
+}
+
+hid_t vlen_string_type() {
+  const hid_t type = H5Tcopy(H5T_C_S1);
+  H5Tset_size(type, H5T_VARIABLE);
+  H5Tset_cset(type, H5T_CSET_UTF8);
+  return type;
+}
+
+void attr_string(hid_t obj, const std::string& name, const std::string& value) {
+  Handle type(vlen_string_type(), H5Tclose, "string type");
+  Handle space(H5Screate(H5S_SCALAR), H5Sclose, "scalar space");
+  Handle attr(H5Acreate2(obj, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT), H5Aclose,
+              "attribute " + name);
+  const char* data = value.c_str();
+  check(H5Awrite(attr, type, &data), "attribute " + name);
+}
+
+template <class T>
+void attr_scalar(hid_t obj, const std::string& name, T value, hid_t type) {
+  Handle space(H5Screate(H5S_SCALAR), H5Sclose, "scalar space");
+  Handle attr(H5Acreate2(obj, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT), H5Aclose,
+              "attribute " + name);
+  check(H5Awrite(attr, type, &value), "attribute " + name);
+}
+
+hid_t group_plist() {
+  const hid_t plist = H5Pcreate(H5P_GROUP_CREATE);
+  H5Pset_obj_track_times(plist, 0);  // no timestamps: identical runs give identical files
+  return plist;
+}
+
+/// Creates a dataset; chunked and compressed (shuffle + gzip 1) when large.
+hid_t create_dataset(hid_t group, const std::string& name, hid_t type,
+                     const std::vector<hsize_t>& dims) {
+  Handle space(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), H5Sclose,
+               "dataspace of " + name);
+  Handle dcpl(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, "dataset properties");
+  H5Pset_obj_track_times(dcpl, 0);
+  hsize_t total = 1;
+  for (auto d : dims) total *= d;
+  if (dims.size() > 1 && total > 4096) {
+    // One chunk per replicate and leading step (day or month): a reader of one
+    // day or one month touches one chunk.
+    std::vector<hsize_t> chunk = dims;
+    chunk[0] = 1;
+    if (dims.size() > 2) chunk[1] = std::min<hsize_t>(dims[1], 32);
+    H5Pset_chunk(dcpl, static_cast<int>(chunk.size()), chunk.data());
+    H5Pset_shuffle(dcpl);
+    H5Pset_deflate(dcpl, 1);
+  }
+  const hid_t dset = H5Dcreate2(group, name.c_str(), type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+  if (dset < 0) throw OutputError("HDF5: cannot create dataset " + name);
+  return dset;
+}
+
+void describe(hid_t dset, std::string_view units, std::string_view description) {
+  if (!units.empty()) attr_string(dset, "units", std::string(units));
+  attr_string(dset, "long_name", std::string(description));
+}
+
+/// A netCDF dimension with a coordinate variable of the same name.
+hid_t dimension_int(hid_t group, const std::string& name, const std::vector<std::int32_t>& values,
+                    std::string_view units, std::string_view description) {
+  const hid_t dset = create_dataset(group, name, H5T_STD_I32LE, {values.size()});
+  check(H5Dwrite(dset, H5T_NATIVE_INT32, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()), name);
+  check(H5DSset_scale(dset, name.c_str()), "dimension " + name);
+  describe(dset, units, description);
+  return dset;
+}
+
+hid_t dimension_text(hid_t group, const std::string& name, const std::vector<std::string>& values,
+                     std::string_view description) {
+  Handle type(vlen_string_type(), H5Tclose, "string type");
+  const hid_t dset = create_dataset(group, name, type, {values.size()});
+  std::vector<const char*> ptrs;
+  for (const auto& v : values) ptrs.push_back(v.c_str());
+  check(H5Dwrite(dset, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data()), name);
+  check(H5DSset_scale(dset, name.c_str()), "dimension " + name);
+  describe(dset, "", description);
+  return dset;
+}
+
+std::vector<std::int32_t> iota(std::size_t n) {
+  std::vector<std::int32_t> v(n);
+  for (std::size_t i = 0; i < n; ++i) v[i] = static_cast<std::int32_t>(i);
+  return v;
+}
+
+/// Writes a variable over the given dimension scales. Counts go out as int64.
+void variable(hid_t group, const std::string& name, const std::vector<hid_t>& scales,
+              const std::vector<hsize_t>& dims, const std::vector<double>& data, bool count,
+              std::string_view units, std::string_view description) {
+  Handle dset(create_dataset(group, name, count ? H5T_STD_I64LE : H5T_IEEE_F64LE, dims), H5Dclose,
+              name);
+  if (count) {
+    std::vector<std::int64_t> ints(data.size());
+    for (std::size_t i = 0; i < data.size(); ++i) ints[i] = std::llround(data[i]);
+    check(H5Dwrite(dset, H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, ints.data()), name);
+  } else {
+    check(H5Dwrite(dset, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data()), name);
+  }
+  for (std::size_t i = 0; i < scales.size(); ++i)
+    check(H5DSattach_scale(dset, scales[i], static_cast<unsigned>(i)), "dimensions of " + name);
+  describe(dset, units, description);
+}
+
+std::vector<std::string> names(auto const& array) {
+  return {array.begin(), array.end()};
+}
+
+void write_metrics(hid_t file, const Results& r) {
+  Handle gcpl(group_plist(), H5Pclose, "group properties");
+  Handle group(H5Gcreate2(file, "metrics", H5P_DEFAULT, gcpl, H5P_DEFAULT), H5Gclose, "metrics");
+  attr_string(group, "description",
+              "daily metrics by replicate, day and jurisdiction (patient's home jurisdiction, or "
+              "the issuing board for board variables)");
+  Handle rep(dimension_int(group, "replicate", iota(r.replicates), "", "replicate index"), H5Dclose, "");
+  Handle day(dimension_int(group, "day", iota(r.days), "days since " + r.start_date,
+                           "simulated day"), H5Dclose, "");
+  attr_string(day, "calendar", "proleptic_gregorian");
+  Handle jur(dimension_text(group, "jurisdiction", r.jurisdictions, "US jurisdiction (USPS code)"),
+             H5Dclose, "");
+  const std::vector<hsize_t> dims = {static_cast<hsize_t>(r.replicates),
+                                     static_cast<hsize_t>(r.days), r.jurisdictions.size()};
+  const std::size_t cells = dims[0] * dims[1] * dims[2];
+  std::vector<double> data(cells);
+  for (int m = 0; m < daily_metric_count; ++m) {
+    const auto& info = daily_metrics[m];
+    const bool mean = m == m_wait_days_sum;
+    for (std::size_t i = 0; i < cells; ++i) {
+      if (mean) {
+        const double* row = &r.daily[i * daily_metric_count];
+        const double served = row[m_served_in_person] + row[m_served_telehealth_in_state] +
+                              row[m_served_telehealth_cross_state] +
+                              row[m_served_telehealth_international];
+        data[i] = served > 0 ? row[m] / served : std::numeric_limits<double>::quiet_NaN();
+      } else {
+        data[i] = r.daily[i * daily_metric_count + m];
+      }
+    }
+    const bool count = info.units == "1";
+    const std::string basis = info.basis == Basis::board ? "issuing board" : "patient's home";
+    variable(group, std::string(info.name), {rep, day, jur}, dims, data, count, info.units,
+             std::string(info.description) + " [jurisdiction: " + basis + "]");
+  }
+}
+
+void write_breakdown(hid_t file, const Results& r) {
+  Handle gcpl(group_plist(), H5Pclose, "group properties");
+  Handle group(H5Gcreate2(file, "breakdown", H5P_DEFAULT, gcpl, H5P_DEFAULT), H5Gclose, "breakdown");
+  attr_string(group, "description",
+              "monthly totals by replicate, month, home jurisdiction, payer, area and specialty");
+  Handle rep(dimension_int(group, "replicate", iota(r.replicates), "", "replicate index"), H5Dclose, "");
+  Handle month(dimension_int(group, "month", r.month_start_day, "days since " + r.start_date,
+                             "first day of the month"), H5Dclose, "");
+  attr_string(month, "calendar", "proleptic_gregorian");
+  Handle jur(dimension_text(group, "jurisdiction", r.jurisdictions, "patient's home jurisdiction"),
+             H5Dclose, "");
+  Handle payer(dimension_text(group, "payer", names(payer_names), "patient's payer"), H5Dclose, "");
+  Handle area(dimension_text(group, "area", names(area_names), "patient's area"), H5Dclose, "");
+  Handle spec(dimension_text(group, "specialty", r.specialties, "specialty group"), H5Dclose, "");
+  const std::vector<hsize_t> dims = {static_cast<hsize_t>(r.replicates), static_cast<hsize_t>(r.months),
+                                     r.jurisdictions.size(), payer_count, area_count,
+                                     r.specialties.size()};
+  const std::size_t cells = r.breakdown.size() / breakdown_metric_count;
+  std::vector<double> data(cells);
+  for (int m = 0; m < breakdown_metric_count; ++m) {
+    for (std::size_t i = 0; i < cells; ++i) data[i] = r.breakdown[i * breakdown_metric_count + m];
+    const auto& info = breakdown_metrics[m];
+    variable(group, std::string(info.name), {rep, month, jur, payer, area, spec}, dims, data, true,
+             info.units, info.description);
+  }
+}
+
+void write_flows(hid_t file, const Results& r) {
+  Handle gcpl(group_plist(), H5Pclose, "group properties");
+  Handle group(H5Gcreate2(file, "flows", H5P_DEFAULT, gcpl, H5P_DEFAULT), H5Gclose, "flows");
+  attr_string(group, "description",
+              "monthly encounters by where the patient was and where the clinician was");
+  Handle rep(dimension_int(group, "replicate", iota(r.replicates), "", "replicate index"), H5Dclose, "");
+  Handle month(dimension_int(group, "month", r.month_start_day, "days since " + r.start_date,
+                             "first day of the month"), H5Dclose, "");
+  attr_string(month, "calendar", "proleptic_gregorian");
+  Handle pl(dimension_text(group, "patient_location", r.places,
+                           "where the patient was (USPS code, or ISO 3166 alpha-3 abroad)"),
+            H5Dclose, "");
+  Handle cl(dimension_text(group, "clinician_location", r.places,
+                           "where the clinician was (USPS code, or ISO 3166 alpha-3 abroad)"),
+            H5Dclose, "");
+  Handle mod(dimension_text(group, "modality", names(modality_names), "encounter modality"),
+             H5Dclose, "");
+  const std::vector<hsize_t> dims = {static_cast<hsize_t>(r.replicates), static_cast<hsize_t>(r.months),
+                                     r.places.size(), r.places.size(), modality_count};
+  variable(group, "encounters", {rep, month, pl, cl, mod}, dims, r.flows, true, "1",
+           "encounters by patient location, clinician location and modality");
+}
+
+}  // namespace
+
+std::string created_utc_now() {
+  std::time_t t = std::time(nullptr);
+  if (const char* epoch = std::getenv("SOURCE_DATE_EPOCH")) t = static_cast<std::time_t>(std::atoll(epoch));
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+void check_output_path(const std::filesystem::path& path, bool force) {
+  std::error_code ec;
+  if (std::filesystem::exists(path, ec) && !force)
+    throw OutputError(path.string() + ": already exists (use --force to overwrite)");
+  if (std::filesystem::is_directory(path, ec))
+    throw OutputError(path.string() + ": is a directory");
+  auto dir = path.parent_path();
+  if (dir.empty()) dir = ".";
+  if (!std::filesystem::is_directory(dir, ec))
+    throw OutputError(path.string() + ": folder " + dir.string() + " does not exist");
+  if (::access(dir.c_str(), W_OK) != 0)
+    throw OutputError(path.string() + ": folder " + dir.string() + " is not writable");
+}
+
+void write_results(const std::filesystem::path& path, const Results& r, const OutputMetadata& meta,
+                   bool force) {
+  check_output_path(path, force);
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);  // errors become OutputError, not stderr noise
+  const std::filesystem::path tmp = path.string() + ".tmp-" + std::to_string(::getpid());
+  try {
+    {
+      Handle file(H5Fcreate(tmp.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose,
+                  tmp.string());
+      attr_string(file, "licsim_version", version);
+      attr_string(file, "scenario_toml", meta.scenario_toml);
+      attr_string(file, "scenario_file", meta.scenario_file);
+      attr_string(file, "jurisdictions_csv", meta.jurisdictions_csv);
+      attr_string(file, "foreign_locations_csv", meta.foreign_locations_csv);
+      attr_scalar(file, "seed", meta.seed, H5T_STD_U64LE);
+      attr_scalar(file, "replicates", static_cast<std::int32_t>(meta.replicates), H5T_STD_I32LE);
+      attr_scalar(file, "scale", meta.scale, H5T_IEEE_F64LE);
+      attr_string(file, "created_utc", meta.created_utc);
+      attr_string(file, "Conventions", "CF-1.8");
+      write_metrics(file, r);
+      write_breakdown(file, r);
+      write_flows(file, r);
+      check(H5Fflush(file, H5F_SCOPE_GLOBAL), tmp.string());
+    }
+    std::filesystem::rename(tmp, path);
+  } catch (...) {
+    std::error_code ec;
+    std::filesystem::remove(tmp, ec);
+    throw;
+  }
+}
+
+}  // namespace licsim

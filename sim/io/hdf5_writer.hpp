@@ -1,0 +1,36 @@
+#pragma once
+// Writes Results to HDF5 laid out as netCDF-4 (named dimensions via dimension
+// scales, units and descriptions as attributes), readable with xarray's
+// h5netcdf engine. See docs/output.md.
+#include <cstdint>
+#include <filesystem>
+#include <string>
+
+#include "engine/results.hpp"
+
+namespace licsim {
+
+struct OutputMetadata {
+  std::string scenario_toml;   ///< the full resolved scenario
+  std::string scenario_file;
+  std::string jurisdictions_csv;
+  std::string foreign_locations_csv;
+  std::uint64_t seed = 0;
+  int replicates = 0;
+  double scale = 0;
+  std::string created_utc;     ///< ISO 8601; see created_utc_now()
+};
+
+/// Now in UTC as ISO 8601, or SOURCE_DATE_EPOCH when set (reproducible files).
+std::string created_utc_now();
+
+/// Throws OutputError unless `path` may be written: its folder exists and is
+/// writable, and it does not exist yet (or `force`). Call before a long run.
+void check_output_path(const std::filesystem::path& path, bool force);
+
+/// Writes to a temporary file beside `path` and renames it into place when
+/// complete, so a failed or killed write leaves no file at `path`.
+void write_results(const std::filesystem::path& path, const Results& results,
+                   const OutputMetadata& meta, bool force);
+
+}  // namespace licsim

@@ -1,0 +1,185 @@
+#include "io/scenario_file.hpp"
+
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#define TOML_EXCEPTIONS 1
+#include <toml++/toml.h>
+
+#include "core/errors.hpp"
+#include "io/data_files.hpp"
+
+namespace licsim {
+
+namespace {
+
+constexpr int max_base_depth = 8;
+constexpr int max_nesting = 8;
+
+int line_of(const toml::node& node) { return static_cast<int>(node.source().begin.line); }
+
+Value to_value(const toml::node& node, const std::string& file, const std::string& key) {
+  if (auto v = node.as_boolean()) return v->get();
+  if (auto v = node.as_integer()) return v->get();
+  if (auto v = node.as_floating_point()) return v->get();
+  if (auto v = node.as_string()) return v->get();
+  if (auto arr = node.as_array()) {
+    if (arr->empty()) return std::vector<double>{};
+    if (arr->is_homogeneous<std::string>()) {
+      std::vector<std::string> out;
+      for (const auto& item : *arr) out.push_back(item.as_string()->get());
+      return out;
+    }
+    std::vector<double> out;
+    for (const auto& item : *arr) {
+      if (auto i = item.as_integer()) out.push_back(static_cast<double>(i->get()));
+      else if (auto f = item.as_floating_point()) out.push_back(f->get());
+      else
+        throw ScenarioError(file, line_of(item), key,
+                            "expected an array of numbers or of strings, got a mixed array");
+    }
+    return out;
+  }
+  throw ScenarioError(file, line_of(node), key,
+                      "expected a number, string, boolean or array, got a date/time value");
+}
+
+void collect(const toml::table& table, const std::string& prefix, Scenario& scenario,
+             const std::string& file, int depth) {
+  if (depth > max_nesting)
+    throw ScenarioError(file, line_of(table), prefix, "tables nested too deeply");
+  for (const auto& [raw_key, node] : table) {
+    const std::string key = prefix.empty() ? std::string(raw_key.str())
+                                           : prefix + "." + std::string(raw_key.str());
+    if (key == "base") continue;  // handled by the loader
+    if (auto sub = node.as_table()) {
+      collect(*sub, key, scenario, file, depth + 1);
+      continue;
+    }
+    if (node.is_array_of_tables())
+      throw ScenarioError(file, line_of(node), key,
+                          "arrays of tables are not used; write [" + key + ".<name>] tables");
+    scenario.set(key, to_value(node, file, key), Origin{file, line_of(node)});
+  }
+}
+
+toml::table parse_text(const std::string& text, const std::string& name) {
+  try {
+    return toml::parse(std::string_view(text), std::string_view(name));
+  } catch (const toml::parse_error& e) {
+    throw ScenarioError(name, static_cast<int>(e.source().begin.line), "",
+                        "invalid TOML: " + std::string(e.description()));
+  }
+}
+
+std::string read_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw ScenarioError(path.string(), 0, "", "cannot open the file");
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+void load_into(Scenario& scenario, const std::string& text, const std::string& name,
+               const std::filesystem::path& base_dir, std::set<std::string>& chain, int depth) {
+  const toml::table table = parse_text(text, name);
+  if (const auto* base = table.get("base")) {
+    const auto* base_name = base->as_string();
+    if (!base_name)
+      throw ScenarioError(name, line_of(*base), "base", "expected a string (a scenario file path)");
+    if (depth >= max_base_depth)
+      throw ScenarioError(name, line_of(*base), "base", "too many nested base files");
+    const auto base_path = std::filesystem::weakly_canonical(base_dir / base_name->get());
+    if (!chain.insert(base_path.string()).second)
+      throw ScenarioError(name, line_of(*base), "base", "base files form a cycle");
+    load_into(scenario, read_file(base_path), base_path.string(), base_path.parent_path(), chain,
+              depth + 1);
+  }
+  collect(table, "", scenario, name, 0);
+}
+
+// Values of an override parse as TOML; a bare word is a string.
+Value parse_override_value(const std::string& key, const std::string& raw) {
+  try {
+    const std::string text = "v = " + raw;
+    const auto table = toml::parse(std::string_view(text), std::string_view("--set"));
+    return to_value(*table.get("v"), "--set", key);
+  } catch (const toml::parse_error&) {
+    return raw;
+  }
+}
+
+}  // namespace
+
+Scenario load_scenario_string(const std::string& toml_text, const std::string& name,
+                              const std::filesystem::path& base_dir) {
+  Scenario scenario;
+  scenario.source_name = name;
+  scenario.base_dir = base_dir;
+  std::set<std::string> chain;
+  load_into(scenario, toml_text, name, base_dir, chain, 0);
+  return scenario;
+}
+
+Scenario load_scenario_file(const std::filesystem::path& path) {
+  const std::string text = read_file(path);
+  auto dir = path.parent_path();
+  if (dir.empty()) dir = ".";
+  return load_scenario_string(text, path.string(), dir);
+}
+
+void apply_value(Scenario& scenario, const std::string& key, const std::string& toml_value,
+                 const std::string& origin_name) {
+  scenario.set(key, parse_override_value(key, toml_value), Origin{origin_name, 0});
+}
+
+void apply_override(Scenario& scenario, const std::string& assignment) {
+  const auto eq = assignment.find('=');
+  if (eq == std::string::npos || eq == 0)
+    throw ScenarioError("--set", 0, assignment, "expected key=value");
+  auto trim = [](std::string s) {
+    const auto b = s.find_first_not_of(" \t");
+    const auto e = s.find_last_not_of(" \t");
+    return b == std::string::npos ? std::string{} : s.substr(b, e - b + 1);
+  };
+  apply_value(scenario, trim(assignment.substr(0, eq)), trim(assignment.substr(eq + 1)), "--set");
+}
+
+void finalize_scenario(Scenario& scenario) {
+  scenario.check_complete();
+  load_world(scenario);
+}
+
+std::string to_toml(const Scenario& scenario) {
+  toml::table root;
+  for (const auto& [key, value] : scenario.values()) {
+    toml::table* table = &root;
+    std::string_view rest = key;
+    for (auto dot = rest.find('.'); dot != std::string_view::npos; dot = rest.find('.')) {
+      const std::string part(rest.substr(0, dot));
+      if (!table->contains(part)) table->insert(part, toml::table{});
+      table = table->get(part)->as_table();
+      rest.remove_prefix(dot + 1);
+    }
+    const std::string leaf(rest);
+    std::visit(
+        [&](const auto& v) {
+          using T = std::decay_t<decltype(v)>;
+          if constexpr (std::is_same_v<T, std::vector<double>> ||
+                        std::is_same_v<T, std::vector<std::string>>) {
+            toml::array arr;
+            for (const auto& x : v) arr.push_back(x);
+            table->insert(leaf, std::move(arr));
+          } else {
+            table->insert(leaf, v);
+          }
+        },
+        value);
+  }
+  std::ostringstream out;
+  out << toml::toml_formatter(root);
+  return out.str();
+}
+
+}  // namespace licsim
