@@ -1,0 +1,139 @@
+// Direction tests of the care mechanisms: each changes one rule of the baseline
+// and checks the outcome moves the way the mechanism says it must.
+#include <doctest/doctest.h>
+
+#include "support.hpp"
+
+using namespace licsim;
+using test::total;
+
+namespace {
+Results run_with(const std::vector<std::string>& overrides, int days = 60, double scale = 0.0005) {
+  return run(test::baseline(overrides), test::small_run(days, scale));
+}
+}  // namespace
+
+TEST_CASE("no telemedicine coverage, no telemedicine") {
+  std::vector<std::string> o;
+  for (const char* payer : {"medicare", "medicaid", "private", "uninsured"}) {
+    o.push_back(std::string("coverage.") + payer + ".telehealth_covered_urban=0");
+    o.push_back(std::string("coverage.") + payer + ".telehealth_covered_rural=0");
+  }
+  const Results r = run_with(o);
+  CHECK(test::telehealth(r) == 0);
+  CHECK(total(r, m_served_in_person) > 0);
+  CHECK(total(r, m_travel_km_avoided) == 0);
+}
+
+TEST_CASE("with compliant clinicians and verifying platforms every encounter is lawful") {
+  const Results r = run_with({"clinicians.non_compliant_share=0", "platform.lax.verification_strictness=1"}, 90);
+  CHECK(total(r, m_unauthorized_encounters) == 0);
+  CHECK(test::telehealth(r) > 0);
+}
+
+TEST_CASE("non-compliant clinicians and unverified routing create unauthorized encounters") {
+  const Results r = run_with({"clinicians.non_compliant_share=1", "platform.lax.verification_strictness=0",
+                              "platform.verified.verification_strictness=0"},
+                             90);
+  CHECK(total(r, m_unauthorized_encounters) > 0);
+  CHECK(total(r, m_unauthorized_detected) <= total(r, m_unauthorized_encounters));
+  CHECK(total(r, m_sanctions) <= total(r, m_unauthorized_detected));
+}
+
+TEST_CASE("certain detection catches every unauthorized encounter in the US") {
+  const Results r = run_with({"clinicians.non_compliant_share=1", "platform.lax.verification_strictness=0",
+                              "platform.verified.verification_strictness=0", "population.away_abroad_share=0",
+                              "regulator.detection_prob=1", "regulator.detection_prob_after_harm=1"},
+                             90);
+  CHECK(total(r, m_unauthorized_encounters) > 0);
+  CHECK(total(r, m_unauthorized_detected) == total(r, m_unauthorized_encounters));
+  CHECK(total(r, m_sanctions) > 0);
+}
+
+TEST_CASE("less capacity means longer waits and more unmet need") {
+  const Results base = run_with({}, 120);
+  std::vector<std::string> halved;
+  for (const char* s : {"primary_care", "mental_health", "medical_specialty", "surgical_specialty"})
+    halved.push_back(std::string("specialty.") + s + ".capacity_per_clinician_day=" +
+                     std::to_string(test::baseline().real(std::string("specialty.") + s + ".capacity_per_clinician_day") / 2));
+  const Results tight = run_with(halved, 120);
+  const auto unserved = [](const Results& r) {
+    double waiting = 0;
+    for (std::size_t j = 0; j < r.jurisdictions.size(); ++j) waiting += r.daily[r.daily_index(0, r.days - 1, j, m_waiting)];
+    return total(r, m_unmet) + waiting;
+  };
+  CHECK(unserved(tight) > 3 * unserved(base));
+  CHECK(total(tight, m_wait_days_sum) / test::served(tight) > total(base, m_wait_days_sum) / test::served(base));
+}
+
+TEST_CASE("clinicians abroad give international telemedicine; their uninsured claims are uncovered") {
+  // Exaggerated harm and claims so that a short run has claims to look at.
+  const std::vector<std::string> harm = {"specialty.primary_care.adverse_event_prob=0.5",
+                                         "malpractice.claim_prob_per_adverse_event=1", "malpractice.paid_share=1",
+                                         "clinicians.non_compliant_share=0", "platform.lax.verification_strictness=1",
+                                         "population.away_abroad_share=0"};
+  auto uninsured = harm;
+  uninsured.push_back("clinicians.abroad_malpractice_covered_share=0");
+  const Results r = run_with(uninsured, 60, 0.002);
+  CHECK(total(r, m_served_telehealth_international) > 0);
+  CHECK(total(r, m_uncovered_exposure_usd) > 0);
+  auto insured = harm;
+  insured.push_back("clinicians.abroad_malpractice_covered_share=1");
+  const Results r2 = run_with(insured, 60, 0.002);
+  CHECK(total(r2, m_uncovered_exposure_usd) == 0);  // all lawful, all insured
+  CHECK(total(r2, m_indemnity_usd) > 0);
+}
+
+TEST_CASE("claims never exceed adverse events and nothing is paid when no claim is paid") {
+  const Results r = run_with({"malpractice.paid_share=0", "malpractice.claim_prob_per_adverse_event=1"});
+  CHECK(total(r, m_malpractice_claims) == total(r, m_adverse_events));
+  CHECK(total(r, m_indemnity_usd) == 0);
+  const Results none = run_with({"malpractice.claim_prob_per_adverse_event=0"});
+  CHECK(total(none, m_malpractice_claims) == 0);
+}
+
+TEST_CASE("the in-person rule for controlled substances limits telemedicine") {
+  std::vector<std::string> o;
+  for (const char* s : {"primary_care", "mental_health", "medical_specialty", "surgical_specialty"}) {
+    o.push_back(std::string("specialty.") + s + ".controlled_substance_share=1");
+    o.push_back(std::string("specialty.") + s + ".telehealth_preference=0.5");
+  }
+  auto with_rule = o;
+  with_rule.push_back("controlled_substances.in_person_rule=true");
+  auto without_rule = o;
+  without_rule.push_back("controlled_substances.in_person_rule=false");
+  const Results a = run_with(with_rule, 90);
+  const Results b = run_with(without_rule, 90);
+  CHECK(test::telehealth(b) > 2 * test::telehealth(a));
+}
+
+TEST_CASE("more language-concordant clinicians mean fewer adverse events for LEP patients") {
+  const std::vector<std::string> lep = {"population.lep_share=1", "safety.language_discordance_multiplier=5"};
+  auto none = lep;
+  none.push_back("clinicians.lep_concordance_share=0");
+  auto all = lep;
+  all.push_back("clinicians.lep_concordance_share=1");
+  CHECK(total(run_with(none), m_adverse_events) > 2 * total(run_with(all), m_adverse_events));
+}
+
+TEST_CASE("follow-ups carry continuing relationships") {
+  std::vector<std::string> no_follow_up;
+  for (const char* s : {"primary_care", "mental_health", "medical_specialty", "surgical_specialty"})
+    no_follow_up.push_back(std::string("specialty.") + s + ".follow_up_prob=0");
+  const Results base = run_with({}, 90);
+  CHECK(total(base, m_continuity_encounters) > 0);
+  // Without follow-ups, continuity can still come from usual clinicians, but is rarer.
+  const Results r = run_with(no_follow_up, 90);
+  CHECK(total(r, m_continuity_encounters) < total(base, m_continuity_encounters));
+}
+
+TEST_CASE("travelling patients lose follow-ups their clinician may not give where they are") {
+  // At home, with no cross-border in-person care and no lapsing licenses, every
+  // known clinician stays lawful.
+  const Results home = run_with({"population.away_share_of_days=0", "population.snowbird_share_65_plus=0",
+                                 "population.border_in_person_share=0", "regulator.renew_unused_prob=1"},
+                                120);
+  CHECK(total(home, m_relationships_disrupted) == 0);
+  const Results away = run_with({"population.away_share_of_days=0.3", "clinicians.non_compliant_share=0"}, 120);
+  CHECK(total(away, m_relationships_disrupted) > 0);
+}
