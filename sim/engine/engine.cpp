@@ -2,6 +2,8 @@
 
 #include <omp.h>
 
+#include <Eigen/Core>
+
 #include <cmath>
 
 #include "core/errors.hpp"
@@ -34,6 +36,9 @@ double Results::total(int replicate, DailyMetric metric) const {
 }
 
 namespace {
+
+using ArrayMap = Eigen::Map<Eigen::ArrayXd>;
+using ConstArrayMap = Eigen::Map<const Eigen::ArrayXd>;
 
 void run_replicate(const Scenario& scenario, const ModelParams& params, const Population& population,
                    const Calendar& calendar, const RunOptions& options, int days, int replicate,
@@ -78,16 +83,17 @@ void run_replicate(const Scenario& scenario, const ModelParams& params, const Po
 
     // Serial merge in a fixed order, so sums are identical for any thread count.
     boards.record_stocks(board_ledger);
-    double* row = &results.daily[results.daily_index(replicate, day, 0, 0)];
-    for (std::size_t i = 0; i < board_ledger.size(); ++i) row[i] = board_ledger[i];
+    const auto ledger_size = static_cast<Eigen::Index>(board_ledger.size());
+    ArrayMap row(&results.daily[results.daily_index(replicate, day, 0, 0)], ledger_size);
+    row = ConstArrayMap(board_ledger.data(), ledger_size);
     const std::size_t month = static_cast<std::size_t>(calendar.month_of_day[day]);
-    const std::size_t flow_size = places.size() * places.size() * modality_count;
-    double* flows = &results.flows[(static_cast<std::size_t>(replicate) * results.months + month) * flow_size];
+    const auto flow_size = static_cast<Eigen::Index>(places.size() * places.size() * modality_count);
+    ArrayMap flows(&results.flows[(static_cast<std::size_t>(replicate) * results.months + month) *
+                                  static_cast<std::size_t>(flow_size)],
+                   flow_size);
     for (auto& part : partitions) {
-      const auto& ledger = part.ledger();
-      for (std::size_t i = 0; i < ledger.size(); ++i) row[i] += ledger[i];
-      const auto& f = part.flows();
-      for (std::size_t i = 0; i < flow_size; ++i) flows[i] += f[i];
+      row += ConstArrayMap(part.ledger().data(), ledger_size);
+      flows += ConstArrayMap(part.flows().data(), flow_size);
       for (const auto& [patient, clinician] : part.relationship_updates())
         usual_clinician[patient] = clinician;
     }

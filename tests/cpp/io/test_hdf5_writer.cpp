@@ -2,6 +2,7 @@
 #include <hdf5.h>
 
 #include <fstream>
+#include <sstream>
 
 #include "core/errors.hpp"
 #include "io/hdf5_writer.hpp"
@@ -80,4 +81,13 @@ TEST_CASE("SOURCE_DATE_EPOCH fixes created_utc") {
   CHECK(created_utc_now() == "1970-01-01T00:00:00Z");
   unsetenv("SOURCE_DATE_EPOCH");
   CHECK(created_utc_now().size() == 20);
+}
+
+TEST_CASE("docs/output.md documents every written variable") {
+  std::ifstream in(test::source_dir() / "docs" / "output.md");
+  REQUIRE(in.good());
+  std::stringstream text;
+  text << in.rdbuf();
+  for (const auto& info : daily_metrics) CHECK(text.str().find("`" + std::string(info.name) + "`") != std::string::npos);
+  for (const auto& info : breakdown_metrics) CHECK(text.str().find("`" + std::string(info.name) + "`") != std::string::npos);
 }
