@@ -53,11 +53,13 @@ void print_summary(const licsim::Results& results, std::ostream& out) {
       << std::setw(34) << "95% interval over replicates" << "  units\n";
   out << std::string(88, '-') << "\n";
   for (const auto& row : rows) {
-    std::string interval = results.replicates > 1
-                               ? "[" + format_number(row.low) + ", " + format_number(row.high) + "]"
-                               : "(one replicate)";
+    std::ostringstream interval;
+    if (results.replicates > 1)
+      interval << '[' << format_number(row.low) << ", " << format_number(row.high) << ']';
+    else
+      interval << "(one replicate)";
     out << std::left << std::setw(30) << row.name << std::right << std::setw(18)
-        << format_number(row.mean) << std::setw(34) << interval << "  " << row.units << "\n";
+        << format_number(row.mean) << std::setw(34) << interval.str() << "  " << row.units << "\n";
   }
 }
 

@@ -28,7 +28,7 @@ double Stream::normal() noexcept {
 std::uint64_t Stream::poisson(double mean) noexcept {
   if (!(mean > 0.0)) return 0;
   if (mean < 12.0) {
-    // Inversion by sequential search: exact, expected mean + 1 uniforms... one here.
+    // Inversion by sequential search from one uniform: exact, O(mean) steps.
     const double u = uniform();
     double p = std::exp(-mean);
     double cdf = p;
@@ -40,7 +40,7 @@ std::uint64_t Stream::poisson(double mean) noexcept {
     }
     return k;
   }
-  // PTRS: transformed rejection with squeeze (Hormann 1993), exact for mean >= 10.
+  // PTRS: transformed rejection with squeeze (Hormann 1993); exact, valid for mean >= 10.
   const double slam = std::sqrt(mean);
   const double loglam = std::log(mean);
   const double b = 0.931 + 2.53 * slam;

@@ -22,6 +22,7 @@ Boards::Boards(const ModelParams& params, const Places& places, const Workforce&
   active_count_.assign(n, 0);
   pending_count_.assign(n, 0);
   decisions_by_day_.resize(static_cast<std::size_t>(days) + 1);
+  for (const auto& p : params.platforms) mean_commission_ += p.clinician_share * p.commission_share;
   for (std::size_t j = 0; j < n; ++j) {
     // Capacity scales with the simulated workforce, so queues behave alike at any scale.
     const double physicians = places.us[j].active_physicians * scale;
@@ -124,7 +125,7 @@ void Boards::review_unmet_demand(int day, const std::vector<double>& unmet, Work
           params_.review_interval_days;
       const double captured = std::min(demand, capacity_per_review);
       const double periods = params_.licensing_horizon_years * 365.0 / params_.review_interval_days;
-      const double net_price = sp.price_telehealth_usd * (1.0 - params_.platforms.front().commission_share);
+      const double net_price = sp.price_telehealth_usd * (1.0 - mean_commission_);
       if (captured * periods * net_price <= license_cost) continue;
       Stream rng(seed_, replicate_, Purpose::licensing, static_cast<std::uint64_t>(day), j, s);
       const auto wanted = rng.poisson(params_.licensing_response * demand / capacity_per_review);

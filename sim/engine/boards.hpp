@@ -51,8 +51,7 @@ class Boards {
   std::vector<double> capacity_per_day_, capacity_credit_;
   std::vector<std::vector<std::uint32_t>> decisions_by_day_;
   std::vector<std::int64_t> active_count_, pending_count_;
+  double mean_commission_ = 0;  ///< platforms' commission, weighted by their clinicians
 };
-
-inline constexpr int no_metric_jurisdiction = -1;
 
 }  // namespace licsim

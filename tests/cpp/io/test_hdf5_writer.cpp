@@ -88,6 +88,11 @@ TEST_CASE("docs/output.md documents every written variable") {
   REQUIRE(in.good());
   std::stringstream text;
   text << in.rdbuf();
-  for (const auto& info : daily_metrics) CHECK(text.str().find("`" + std::string(info.name) + "`") != std::string::npos);
-  for (const auto& info : breakdown_metrics) CHECK(text.str().find("`" + std::string(info.name) + "`") != std::string::npos);
+  const auto documented = [&](std::string_view name) {
+    std::string quoted = "`";
+    quoted.append(name).append("`");
+    return text.str().find(quoted) != std::string::npos;
+  };
+  for (const auto& info : daily_metrics) CHECK(documented(info.name));
+  for (const auto& info : breakdown_metrics) CHECK(documented(info.name));
 }
