@@ -2,6 +2,7 @@
 // and checks the outcome moves the way the mechanism says it must.
 #include <doctest/doctest.h>
 
+#include "model/types.hpp"
 #include "support.hpp"
 
 using namespace licsim;
@@ -136,4 +137,57 @@ TEST_CASE("travelling patients lose follow-ups their clinician may not give wher
   CHECK(total(home, m_relationships_disrupted) == 0);
   const Results away = run_with({"population.away_share_of_days=0.3", "clinicians.non_compliant_share=0"}, 120);
   CHECK(total(away, m_relationships_disrupted) > 0);
+}
+
+TEST_CASE("patients who forgo for cost leave their episodes unmet at once") {
+  std::vector<std::string> o;
+  for (const char* payer : {"medicare", "medicaid", "private", "uninsured"})
+    o.push_back(std::string("coverage.") + payer + ".forgo_prob=1");
+  const Results r = run_with(o, 30);
+  // Only follow-ups of nobody exist, so nothing at all is served.
+  CHECK(test::served(r) == 0);
+  CHECK(total(r, m_unmet) == total(r, m_episodes));
+}
+
+TEST_CASE("in-person care crosses a state line only where patients look across it") {
+  const auto crossings = [](const Results& r) {
+    const std::size_t n = r.places.size();
+    double off_diagonal = 0;
+    for (int month = 0; month < r.months; ++month)
+      for (std::size_t p = 0; p < n; ++p)
+        for (std::size_t c = 0; c < n; ++c)
+          if (p != c) off_diagonal += r.flows[((static_cast<std::size_t>(month) * n + p) * n + c) * modality_count + 0];
+    return off_diagonal;
+  };
+  // Shortage everywhere, so local clinicians are often full.
+  std::vector<std::string> tight;
+  for (const char* s : {"primary_care", "mental_health", "medical_specialty", "surgical_specialty"})
+    tight.push_back(std::string("specialty.") + s + ".capacity_per_clinician_day=1");
+  auto never = tight;
+  never.push_back("population.border_in_person_share=0");
+  auto always = tight;
+  always.push_back("population.border_in_person_share=1");
+  CHECK(crossings(run_with(never, 30)) == 0);
+  CHECK(crossings(run_with(always, 30)) > 0);
+}
+
+TEST_CASE("telemedicine for episodes that need an examination is riskier") {
+  std::vector<std::string> o;
+  for (const char* s : {"primary_care", "mental_health", "medical_specialty", "surgical_specialty"})
+    o.push_back(std::string("specialty.") + s + ".needs_exam_share=1");
+  // Everyone is away and in-person capacity is scarce, so much care is by telemedicine.
+  o.push_back("population.away_share_of_days=1");
+  o.push_back("population.away_abroad_share=0");
+  o.push_back("clinicians.telehealth_active_share=1");
+  o.push_back("clinicians.telehealth_capacity_share=1");
+  for (const char* s : {"primary_care", "mental_health", "medical_specialty", "surgical_specialty"})
+    o.push_back(std::string("specialty.") + s + ".capacity_per_clinician_day=0.5");
+  auto safe = o;
+  safe.push_back("safety.telehealth_exam_needed_multiplier=1");
+  auto risky = o;
+  risky.push_back("safety.telehealth_exam_needed_multiplier=50");
+  const Results a = run_with(safe, 45);
+  const Results b = run_with(risky, 45);
+  REQUIRE(test::telehealth(a) > 0);
+  CHECK(total(b, m_adverse_events) > 1.5 * total(a, m_adverse_events));
 }
