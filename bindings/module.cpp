@@ -48,9 +48,7 @@ py::list run_to_file(const std::string& scenario_path, const std::string& output
   {
     py::gil_scoped_release release;
     results = licsim::run(scenario, options);
-    const licsim::OutputMetadata meta{licsim::to_toml(scenario), scenario_path,
-                                      scenario.jurisdictions_csv, scenario.foreign_locations_csv,
-                                      seed, replicates, scale, licsim::created_utc_now()};
+    const auto meta = licsim::make_metadata(scenario, scenario_path, seed, replicates, scale, results.days);
     licsim::write_results(output, results, meta, force);
   }
   py::list rows;

@@ -4,6 +4,7 @@
 #include <boost/program_options.hpp>
 
 #include <atomic>
+#include <charconv>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
@@ -63,6 +64,15 @@ void print_summary(const licsim::Results& results, std::ostream& out) {
   }
 }
 
+// Boost would wrap "-1" round to 2^64-1: read the seed as text.
+std::uint64_t parse_seed(const std::string& text) {
+  std::uint64_t seed = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), seed);
+  if (text.empty() || ec != std::errc{} || end != text.data() + text.size())
+    throw licsim::UsageError("--seed: expected an integer in [0, 18446744073709551615], got " + text);
+  return seed;
+}
+
 licsim::Scenario load(const std::string& path, const std::vector<std::string>& overrides) {
   auto scenario = licsim::load_scenario_file(path);
   for (const auto& o : overrides) licsim::apply_override(scenario, o);
@@ -76,11 +86,12 @@ int cmd_run(const std::vector<std::string>& args) {
   std::string scenario_path, output;
   std::vector<std::string> overrides;
   licsim::RunOptions run;
+  std::string seed_text = "1";
   bool force = false, quiet = false;
   opts.add_options()
       ("help,h", "this help")
       ("output,o", po::value(&output), "HDF5 file to write (required)")
-      ("seed", po::value(&run.seed)->default_value(1), "random seed")
+      ("seed", po::value(&seed_text)->default_value("1"), "random seed (0 to 2^64-1)")
       ("replicates", po::value(&run.replicates)->default_value(1), "independent replicates")
       ("threads", po::value(&run.threads)->default_value(0), "OpenMP threads (0: all cores)")
       ("scale", po::value(&run.scale)->default_value(0.001), "agents per person (1.0 = full size)")
@@ -101,6 +112,7 @@ int cmd_run(const std::vector<std::string>& args) {
     return 0;
   }
   po::notify(vm);
+  run.seed = parse_seed(seed_text);
   if (scenario_path.empty()) throw licsim::UsageError("missing SCENARIO.toml (see licsim run --help)");
   if (output.empty()) throw licsim::UsageError("missing -o OUT.h5 (see licsim run --help)");
   licsim::validate(run);
@@ -121,9 +133,7 @@ int cmd_run(const std::vector<std::string>& args) {
   bar.finish();
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
-  licsim::OutputMetadata meta{licsim::to_toml(scenario), scenario_path, scenario.jurisdictions_csv,
-                              scenario.foreign_locations_csv, run.seed, run.replicates, run.scale,
-                              licsim::created_utc_now()};
+  const auto meta = licsim::make_metadata(scenario, scenario_path, run.seed, run.replicates, run.scale, results.days);
   licsim::write_results(output, results, meta, force);
   if (!quiet) {
     std::cout << "licsim " << licsim::version << ": " << scenario_path << ", seed " << run.seed
@@ -136,9 +146,13 @@ int cmd_run(const std::vector<std::string>& args) {
 }
 
 int cmd_validate(const std::vector<std::string>& args) {
-  if (args.size() != 1 || args[0] == "--help" || args[0] == "-h") {
+  if (args.size() == 1 && (args[0] == "--help" || args[0] == "-h")) {
     std::cout << "usage: licsim validate SCENARIO.toml\n";
-    return args.size() == 1 ? 0 : 2;
+    return 0;
+  }
+  if (args.size() != 1) {
+    std::cerr << "usage: licsim validate SCENARIO.toml\n";
+    return 2;
   }
   const auto scenario = load(args[0], {});
   std::cout << args[0] << ": ok (" << scenario.values().size() << " keys, "
@@ -148,7 +162,11 @@ int cmd_validate(const std::vector<std::string>& args) {
 }
 
 int cmd_params(const std::vector<std::string>& args) {
-  const bool markdown = !args.empty() && args[0] == "--markdown";
+  if (args.size() > 1 || (args.size() == 1 && args[0] != "--markdown")) {
+    std::cerr << "usage: licsim params [--markdown]\n";
+    return 2;
+  }
+  const bool markdown = args.size() == 1;
   std::cout << (markdown ? licsim::parameter_markdown() : licsim::parameter_listing());
   return 0;
 }

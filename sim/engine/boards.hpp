@@ -1,11 +1,13 @@
 #pragma once
-// Regulators (one board per US jurisdiction): application queues with finite
-// review capacity, review times, approvals, renewals and expiries; and the
+// Regulators (one board per US jurisdiction): applications by every pathway the
+// regimes offer, a capacity-limited review queue for the traditional ones,
+// review times, approvals, renewals and expiries of full licenses; and the
 // clinicians' decisions to apply where platforms report unmet demand.
 #include <cstdint>
 #include <deque>
 #include <vector>
 
+#include "engine/regimes/regime_set.hpp"
 #include "engine/workforce.hpp"
 #include "model/model_params.hpp"
 
@@ -14,44 +16,64 @@ namespace licsim {
 /// Board-level daily amounts, indexed [jurisdiction][DailyMetric].
 using DayLedger = std::vector<double>;
 
+/// Per-day licensing amounts by [jurisdiction][Pathway][PathwayMetric].
+enum PathwayMetric : int { pm_applications, pm_granted, pm_days_sum, pathway_metric_count };
+using PathwayLedger = std::vector<double>;
+
 class Boards {
  public:
-  Boards(const ModelParams& params, const Places& places, const Workforce& workforce, double scale,
-         int days, std::uint64_t seed, std::uint32_t replicate);
+  Boards(const ModelParams& params, const Places& places, const Workforce& workforce, RegimeSet& regimes,
+         double scale, int days, std::uint64_t seed, std::uint32_t replicate);
 
-  /// Files an application of clinician `c` to board `j`: fee and paperwork are paid now.
-  void submit(ClinicianId c, std::size_t j, int day, Workforce& w, DayLedger& ledger);
+  /// Files an application of clinician `c` to board `j` by `offer`: fee and
+  /// paperwork are paid now.
+  void submit(ClinicianId c, std::size_t j, int day, const PathwayOffer& offer, Workforce& w);
 
   /// Starts reviews within each board's capacity, issues decisions due today,
-  /// and renews or lets expire the authorizations due today.
-  void step(int day, Workforce& w, std::vector<std::vector<Expiry>>& expiries, DayLedger& ledger);
+  /// and renews or lets expire the full licenses due today.
+  void step(int day, Workforce& w, std::vector<std::vector<Expiry>>& expiries);
 
   /// Clinicians answer the platforms' unmet telemedicine demand, given as
-  /// unmet[jurisdiction * n_specialties + specialty] since the last review.
-  void review_unmet_demand(int day, const std::vector<double>& unmet, Workforce& w,
-                           DayLedger& ledger);
+  /// unmet[jurisdiction * n_specialties + specialty] since the last review,
+  /// each by the cheapest pathway open to them.
+  void review_unmet_demand(int day, const std::vector<double>& unmet, Workforce& w);
 
   /// Stocks at the end of the day, written into the ledger.
-  void record_stocks(DayLedger& ledger) const;
+  void record_stocks();
+
+  DayLedger& ledger() { return ledger_; }
+  PathwayLedger& pathway_ledger() { return pathway_ledger_; }
+  /// Zeroes the day's ledgers.
+  void new_day();
 
  private:
   struct Application {
     ClinicianId clinician;
     std::uint8_t jurisdiction;
     std::int32_t submitted;
+    PathwayOffer offer;
   };
+  void schedule_decision(std::uint32_t id, int day);
   void decide(std::uint32_t app, int day, Workforce& w, std::vector<std::vector<Expiry>>& expiries);
+  double& ledger(std::size_t j, int metric) { return ledger_[j * daily_metric_count_ + static_cast<std::size_t>(metric)]; }
+  double& pathway(std::size_t j, Pathway p, PathwayMetric m) {
+    return pathway_ledger_[(j * pathway_count + static_cast<std::size_t>(p)) * pathway_metric_count + m];
+  }
 
   const ModelParams& params_;
+  RegimeSet& regimes_;
   std::uint64_t seed_;
   std::uint32_t replicate_;
   int days_;
+  std::size_t daily_metric_count_;
   std::vector<Application> applications_;
   std::vector<std::deque<std::uint32_t>> queue_;
   std::vector<double> capacity_per_day_, capacity_credit_;
   std::vector<std::vector<std::uint32_t>> decisions_by_day_;
   std::vector<std::int64_t> active_count_, pending_count_;
   double mean_commission_ = 0;  ///< platforms' commission, weighted by their clinicians
+  DayLedger ledger_;
+  PathwayLedger pathway_ledger_;
 };
 
 }  // namespace licsim

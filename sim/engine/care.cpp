@@ -21,14 +21,22 @@ std::uint64_t arrival_uid(int day, std::size_t stratum_specialty, std::uint64_t 
          (k & 0xFFFFFF);
 }
 
+// Pool keys for the routing streams: kind in the top bits keeps them apart.
+constexpr std::uint64_t in_person_key = 0, state_pool_key = std::uint64_t{1} << 60,
+                        national_pool_key = std::uint64_t{2} << 60;
+
 }  // namespace
 
 CarePartition::CarePartition(std::size_t specialty, const CareContext& ctx)
     : specialty_(specialty), sp_(ctx.params.specialties[specialty]) {
+  const std::size_t n_us = ctx.places.us.size();
   follow_ups_by_day_.resize(static_cast<std::size_t>(ctx.days) + 1);
-  ledger_.assign(ctx.places.us.size() * daily_metric_count, 0.0);
+  ledger_.assign(n_us * daily_metric_count, 0.0);
   flows_.assign(ctx.places.size() * ctx.places.size() * modality_count, 0.0);
-  unmet_telehealth_.assign(ctx.places.us.size(), 0.0);
+  unmet_telehealth_.assign(n_us, 0.0);
+  authority_ledger_.assign(n_us * authority_count * 2, 0.0);
+  disruption_ledger_.assign(n_us * disruption_outcome_count, 0.0);
+  cause_ledger_.assign(n_us * harm_cause_count, 0.0);
   double sum = 0;
   for (const auto& p : ctx.params.platforms) platform_cumulative_.push_back(sum += p.patient_share);
 }
@@ -48,13 +56,11 @@ void CarePartition::add_arrivals(const CareContext& ctx, int day) {
     const std::uint64_t n = rng.poisson(mean);
     for (std::uint64_t k = 0; k < n; ++k) {
       const auto patient = static_cast<PatientId>(st.first + rng.below(st.size));
-      today_.push_back({arrival_uid(day, key, k), patient, no_clinician, day,
-                        static_cast<std::uint16_t>(i), 0});
+      today_.push_back({arrival_uid(day, key, k), patient, no_clinician, day, static_cast<std::uint16_t>(i), 0});
     }
   }
   // Arrivals compete for capacity in random (but key-determined) order.
-  Stream shuffle(ctx.seed, ctx.replicate, Purpose::shuffle, static_cast<std::uint64_t>(day),
-                 specialty_);
+  Stream shuffle(ctx.seed, ctx.replicate, Purpose::shuffle, static_cast<std::uint64_t>(day), specialty_);
   for (std::size_t i = today_.size() - 1; i > first_new && i < today_.size(); --i) {
     const std::size_t j = first_new + shuffle.below(i - first_new + 1);
     std::swap(today_[i], today_[j]);
@@ -62,8 +68,8 @@ void CarePartition::add_arrivals(const CareContext& ctx, int day) {
 }
 
 void CarePartition::run_day(const CareContext& ctx, int day) {
-  std::fill(ledger_.begin(), ledger_.end(), 0.0);
-  std::fill(flows_.begin(), flows_.end(), 0.0);
+  for (auto* v : {&ledger_, &flows_, &authority_ledger_, &disruption_ledger_, &cause_ledger_})
+    std::fill(v->begin(), v->end(), 0.0);
   relationships_.clear();
   // Waiting episodes keep their place in the queue ahead of today's.
   today_.clear();
@@ -77,12 +83,10 @@ void CarePartition::run_day(const CareContext& ctx, int day) {
   next_waiting_.clear();
   for (Episode& ep : today_) handle(ctx, ep, day);
   waiting_.swap(next_waiting_);
-  for (const Episode& ep : waiting_)
-    metric(ctx.population.strata()[ep.stratum].home, m_waiting) += 1;
+  for (const Episode& ep : waiting_) metric(ctx.population.strata()[ep.stratum].home, m_waiting) += 1;
 }
 
-double& CarePartition::breakdown(const CareContext& ctx, int day, const Stratum& st,
-                                 BreakdownMetric m) {
+double& CarePartition::breakdown(const CareContext& ctx, int day, const Stratum& st, BreakdownMetric m) {
   const auto& res = ctx.results;
   const std::size_t month = static_cast<std::size_t>(ctx.calendar.month_of_day[day]);
   std::size_t idx = static_cast<std::size_t>(ctx.replicate) * res.months + month;
@@ -92,38 +96,38 @@ double& CarePartition::breakdown(const CareContext& ctx, int day, const Stratum&
   return ctx.results.breakdown[idx];
 }
 
-bool CarePartition::telehealth_permitted(const CareContext& ctx, const Episode& ep,
-                                         bool with_known) const {
+EncounterQuery CarePartition::query(const CareContext& ctx, const Episode& ep, std::uint8_t loc, Modality m,
+                                    int day) const {
+  return {loc, ctx.population.strata()[ep.stratum].payer, m, day, ep.flags, static_cast<std::uint8_t>(specialty_)};
+}
+
+bool CarePartition::telehealth_permitted(const CareContext& ctx, const Episode& ep, bool with_known, int day) const {
   // Ryan Haight: controlled substances by telemedicine only after an in-person
-  // evaluation by the same clinician, unless the rule is lifted.
-  if (!(ep.flags & ep_controlled) || !ctx.params.controlled_in_person_rule) return true;
+  // evaluation by the same clinician, unless a flexibility is in force.
+  if (!(ep.flags & ep_controlled) || !ctx.regimes.controlled_in_person_rule(day)) return true;
   return with_known && (ep.flags & ep_in_person_history);
 }
 
-ClinicianId CarePartition::scan(Pool& pool, std::size_t pool_key, int day, const CareContext& ctx,
-                                bool telehealth, std::uint8_t loc) {
+template <class Usable>
+ClinicianId CarePartition::scan(Pool& pool, std::uint64_t pool_key, int day, const CareContext& ctx, Usable usable) {
   const auto n = static_cast<std::uint32_t>(pool.members.size());
   if (n == 0) return no_clinician;
   if (pool.day != day) {
     pool.day = day;
     pool.scanned = 0;
-    Stream rng(ctx.seed, ctx.replicate, Purpose::routing, static_cast<std::uint64_t>(day),
-               pool_key, telehealth ? 1 : 0);
+    Stream rng(ctx.seed, ctx.replicate, Purpose::routing, static_cast<std::uint64_t>(day), pool_key);
     pool.start = static_cast<std::uint32_t>(rng.below(n));
   }
-  auto& w = ctx.workforce;
   while (pool.scanned < n) {
     const ClinicianId c = pool.members[(pool.start + pool.scanned) % n];
-    const bool ok = telehealth ? (w.authorized(c, loc) && w.can_see_telehealth(c, day))
-                               : w.can_see_in_person(c, day);
-    if (ok) return c;
+    if (usable(c)) return c;
     ++pool.scanned;
   }
   return no_clinician;
 }
 
-CarePartition::Match CarePartition::try_known(const CareContext& ctx, Episode& ep, ClinicianId c,
-                                              std::uint8_t loc, int day, bool& disrupted) {
+CarePartition::Match CarePartition::try_known(const CareContext& ctx, Episode& ep, ClinicianId c, std::uint8_t loc,
+                                              int day, bool& disrupted) {
   auto& w = ctx.workforce;
   Match m;
   m.known = true;
@@ -131,57 +135,75 @@ CarePartition::Match CarePartition::try_known(const CareContext& ctx, Episode& e
   const bool prefers_tele = ep.flags & ep_prefers_telehealth;
   if (same_place && !prefers_tele && w.can_see_in_person(c, day)) {
     m.clinician = c;
+    m.authority = ctx.regimes.authority(w, c, query(ctx, ep, loc, Modality::in_person, day));
     return m;
   }
-  const bool tele_possible = (ep.flags & ep_telehealth_covered) && telehealth_permitted(ctx, ep, true);
+  const bool tele_possible = (ep.flags & ep_telehealth_covered) && telehealth_permitted(ctx, ep, true, day);
   if (tele_possible && w.can_see_telehealth(c, day)) {
-    if (w.authorized(c, loc)) {
+    const Authority a = ctx.regimes.authority(w, c, query(ctx, ep, loc, Modality::telehealth, day));
+    if ((a != Authority::none && ctx.regimes.within_limits(w, c, a, day)) || w.has(c, flag_non_compliant)) {
       m.clinician = c;
       m.modality = Modality::telehealth;
-      return m;
-    }
-    if (w.has(c, flag_non_compliant)) {
-      m.clinician = c;
-      m.modality = Modality::telehealth;
-      m.lawful = false;
+      m.authority = a;
       return m;
     }
     // The clinician may not follow the patient where the patient now is.
-    disrupted = true;
+    if (a == Authority::none) disrupted = true;
   }
-  if (same_place && w.can_see_in_person(c, day)) m.clinician = c;
+  if (same_place && w.can_see_in_person(c, day)) {
+    m.clinician = c;
+    m.authority = ctx.regimes.authority(w, c, query(ctx, ep, loc, Modality::in_person, day));
+  }
   return m;
 }
 
-CarePartition::Match CarePartition::try_platform(const CareContext& ctx, Episode& ep,
-                                                 std::uint8_t loc, int day, Stream& rng) {
+CarePartition::Match CarePartition::try_platform(const CareContext& ctx, Episode& ep, std::uint8_t loc, int day,
+                                                 Stream& rng) {
   auto& w = ctx.workforce;
+  auto& regimes = ctx.regimes;
   Match m;
   m.modality = Modality::telehealth;
+  const EncounterQuery q = query(ctx, ep, loc, Modality::telehealth, day);
   const std::size_t platform = rng.choose(platform_cumulative_);
   const auto& pp = ctx.params.platforms[platform];
   if (!rng.bernoulli(pp.verification_strictness)) {
     // Unverified routing: the request goes to whoever is free; a compliant
-    // clinician not authorized for the patient's location declines.
+    // clinician without authority for the patient's location declines.
     const auto& any = w.telehealth_any[platform * w.n_specialties + specialty_];
     for (int attempt = 0; attempt < 2 && !any.empty(); ++attempt) {
       const ClinicianId c = any[rng.below(any.size())];
       if (!w.can_see_telehealth(c, day)) continue;
-      if (w.authorized(c, loc)) {
+      const Authority a = regimes.authority(w, c, q);
+      if ((a != Authority::none && regimes.within_limits(w, c, a, day)) || w.has(c, flag_non_compliant)) {
         m.clinician = c;
-        return m;
-      }
-      if (w.has(c, flag_non_compliant)) {
-        m.clinician = c;
-        m.lawful = false;
+        m.authority = a;
         return m;
       }
     }
   }
   if (ctx.places.is_us(loc)) {
+    // The state's register, as the platform sees it.
     const std::size_t key = w.telehealth_index(platform, loc, specialty_);
-    m.clinician = scan(w.telehealth[key], key, day, ctx, true, loc);
-    if (m.clinician != no_clinician) return m;
+    m.clinician = scan(w.telehealth[key], state_pool_key | key, day, ctx, [&](ClinicianId c) {
+      return w.can_see_telehealth(c, day) && regimes.on_state_register(w, c, loc, day);
+    });
+    if (m.clinician != no_clinician) {
+      m.authority = regimes.authority(w, m.clinician, q);  // none if the register is out of date
+      return m;
+    }
+    // Rules under which any US licensee may act (waiver, TELE-MED, national license, exceptions).
+    for (std::size_t i = 0; i < regimes.size(); ++i) {
+      const Regime& r = regimes.regime(i);
+      if (!r.opens_national_pool(q)) continue;
+      const std::uint64_t pool_key = national_pool_key | (i << 40) | (platform * w.n_specialties + specialty_);
+      m.clinician = scan(regimes.national_pool(i, platform, specialty_), pool_key, day, ctx, [&](ClinicianId c) {
+        return w.can_see_telehealth(c, day) && r.national_grant(w, c, day) != Authority::none;
+      });
+      if (m.clinician != no_clinician) {
+        m.authority = regimes.authority(w, m.clinician, q);
+        return m;
+      }
+    }
   }
   if (!(ep.flags & ep_signalled) && ctx.places.is_us(loc)) {
     ep.flags |= ep_signalled;
@@ -190,21 +212,29 @@ CarePartition::Match CarePartition::try_platform(const CareContext& ctx, Episode
   return m;
 }
 
-CarePartition::Match CarePartition::try_in_person(const CareContext& ctx, std::uint8_t loc, int day,
-                                                  Stream& rng) {
+CarePartition::Match CarePartition::try_in_person(const CareContext& ctx, std::uint8_t loc, int day, Stream& rng) {
   auto& w = ctx.workforce;
   Match m;
   if (!ctx.places.is_us(loc)) return m;
+  const auto usable = [&](ClinicianId c) { return w.can_see_in_person(c, day); };
   std::size_t key = w.in_person_index(loc, specialty_);
-  m.clinician = scan(w.in_person[key], key, day, ctx, false, loc);
-  if (m.clinician != no_clinician) return m;
-  const auto& neighbours = ctx.places.us[loc].neighbours;
-  if (!neighbours.empty() && rng.bernoulli(ctx.params.border_in_person_share)) {
+  m.clinician = scan(w.in_person[key], in_person_key | key, day, ctx, usable);
+  if (m.clinician == no_clinician) {
+    const auto& neighbours = ctx.places.us[loc].neighbours;
+    if (neighbours.empty() || !rng.bernoulli(ctx.params.border_in_person_share)) return m;
     const auto other = *ctx.places.find(neighbours[rng.below(neighbours.size())]);
     key = w.in_person_index(other, specialty_);
-    m.clinician = scan(w.in_person[key], key, day, ctx, false, static_cast<std::uint8_t>(other));
+    m.clinician = scan(w.in_person[key], in_person_key | key, day, ctx, usable);
   }
+  // In person, the clinician practises in their own state under its license.
+  if (m.clinician != no_clinician) m.authority = Authority::full_license;
   return m;
+}
+
+void CarePartition::end_disruption(Episode& ep, std::size_t home, DisruptionOutcome outcome) {
+  if (!(ep.flags & ep_rule_disrupted)) return;
+  disruption_ledger_[home * disruption_outcome_count + static_cast<std::size_t>(outcome)] += 1;
+  ep.flags &= ~ep_rule_disrupted;
 }
 
 void CarePartition::handle(const CareContext& ctx, Episode& ep, int day) {
@@ -215,18 +245,24 @@ void CarePartition::handle(const CareContext& ctx, Episode& ep, int day) {
   if (ep.arrival == day) {
     metric(st.home, m_episodes) += 1;
     breakdown(ctx, day, st, b_episodes) += 1;
-    const auto& cov = params.coverage[st.payer];
+    const auto& cov = ctx.regimes.coverage(day)[st.payer];
     if (rng.bernoulli(sp_.needs_exam_share)) ep.flags |= ep_needs_exam;
     if (rng.bernoulli(sp_.controlled_substance_share)) ep.flags |= ep_controlled;
     if (rng.bernoulli(st.rural ? cov.telehealth_covered_rural : cov.telehealth_covered_urban))
       ep.flags |= ep_telehealth_covered;
-    const double preference =
-        std::min(1.0, sp_.telehealth_preference *
-                          (st.rural ? params.rural_telehealth_preference_multiplier : 1.0));
-    if ((ep.flags & ep_telehealth_covered) && !(ep.flags & ep_needs_exam) &&
-        rng.bernoulli(preference))
+    const double preference = std::min(
+        1.0, sp_.telehealth_preference * (st.rural ? params.rural_telehealth_preference_multiplier : 1.0));
+    if ((ep.flags & ep_telehealth_covered) && !(ep.flags & ep_needs_exam) && rng.bernoulli(preference))
       ep.flags |= ep_prefers_telehealth;
-    if (!(ep.flags & ep_follow_up) && rng.bernoulli(cov.forgo_prob)) {
+    // Consultations and emergencies are drawn for every episode, so switching an
+    // exception on changes only what is lawful, not the draws.
+    const bool consultation = rng.bernoulli(ctx.regimes.consultation_share());
+    const bool emergency = rng.bernoulli(ctx.regimes.emergency_share(specialty_));
+    if (!(ep.flags & ep_follow_up)) {
+      if (consultation) ep.flags |= ep_consultation | ep_prefers_telehealth | ep_telehealth_covered;
+      if (emergency) ep.flags |= ep_emergency | ep_prefers_telehealth | ep_telehealth_covered;
+    }
+    if (!(ep.flags & (ep_follow_up | ep_emergency)) && rng.bernoulli(cov.forgo_prob)) {
       metric(st.home, m_unmet) += 1;
       breakdown(ctx, day, st, b_unmet) += 1;
       return;
@@ -248,15 +284,16 @@ void CarePartition::handle(const CareContext& ctx, Episode& ep, int day) {
   Match m;
   bool disrupted = false;
   if (known != no_clinician) m = try_known(ctx, ep, known, loc, day, disrupted);
-  if (disrupted && (ep.flags & ep_follow_up)) {
+  if (disrupted && (ep.flags & ep_follow_up) && !(ep.flags & ep_disruption_counted)) {
     metric(st.home, m_relationships_disrupted) += 1;
-    ep.known = no_clinician;  // the relationship cannot continue here
+    ep.flags |= ep_disruption_counted;
+    // A relationship that stood on a regime's authority was cut by a rule change.
+    if (is_regime_authority(ep.last_authority)) ep.flags |= ep_rule_disrupted;
   }
   if (m.clinician == no_clinician) {
     const bool away = loc != st.home;
-    const bool platform_ok = (ep.flags & ep_telehealth_covered) &&
-                             ((ep.flags & ep_prefers_telehealth) || away) &&
-                             telehealth_permitted(ctx, ep, false);
+    const bool platform_ok = (ep.flags & ep_telehealth_covered) && ((ep.flags & ep_prefers_telehealth) || away) &&
+                             telehealth_permitted(ctx, ep, false, day);
     if (ep.flags & ep_prefers_telehealth) {
       if (platform_ok) m = try_platform(ctx, ep, loc, day, rng);
       if (m.clinician == no_clinician) m = try_in_person(ctx, loc, day, rng);
@@ -273,26 +310,33 @@ void CarePartition::handle(const CareContext& ctx, Episode& ep, int day) {
   if (day - ep.arrival >= sp_.max_wait_days) {
     metric(st.home, m_unmet) += 1;
     breakdown(ctx, day, st, b_unmet) += 1;
+    end_disruption(ep, st.home, DisruptionOutcome::lost);
     return;
   }
   next_waiting_.push_back(ep);
 }
 
-void CarePartition::serve(const CareContext& ctx, Episode& ep, const Match& m, std::uint8_t loc,
-                          int day, Stream& rng) {
+void CarePartition::serve(const CareContext& ctx, Episode& ep, const Match& m, std::uint8_t loc, int day,
+                          Stream& rng) {
   const auto& params = ctx.params;
   auto& w = ctx.workforce;
   const Stratum& st = ctx.population.strata()[ep.stratum];
   const ClinicianId c = m.clinician;
   const bool tele = m.modality == Modality::telehealth;
+  const bool lawful = m.authority != Authority::none;
   w.use(c, m.modality);
-  if (m.lawful && ctx.places.is_us(loc)) w.used[c] |= std::uint64_t{1} << loc;
+  if (lawful && ctx.places.is_us(loc)) w.used[c] |= std::uint64_t{1} << loc;
+
+  // What became of a relationship a rule change had cut.
+  end_disruption(ep, st.home, !tele ? DisruptionOutcome::switched_in_person
+                              : c == ep.known ? DisruptionOutcome::continued
+                                              : DisruptionOutcome::moved);
 
   // Access and cost.
   const std::size_t clinician_place = w.location[c];
   const double km = params.round_trip_km_urban * (st.rural ? params.rural_distance_multiplier : 1.0);
   double cost = (tele ? sp_.price_telehealth_usd : sp_.price_in_person_usd) *
-                params.coverage[st.payer].cost_share;
+                ctx.regimes.coverage(day)[st.payer].cost_share;
   if (tele) {
     metric(st.home, m_travel_km_avoided) += km;
     const bool international = w.is_abroad(c) || !ctx.places.is_us(loc);
@@ -302,8 +346,7 @@ void CarePartition::serve(const CareContext& ctx, Episode& ep, const Match& m, s
     breakdown(ctx, day, st, b_served_telehealth) += 1;
   } else {
     const double trip_km = km * (clinician_place != loc ? params.cross_border_distance_multiplier : 1.0);
-    cost += trip_km * params.cost_per_km_usd +
-            params.time_cost_per_visit_usd * trip_km / params.round_trip_km_urban;
+    cost += trip_km * params.cost_per_km_usd + params.time_cost_per_visit_usd * trip_km / params.round_trip_km_urban;
     metric(st.home, m_served_in_person) += 1;
     breakdown(ctx, day, st, b_served_in_person) += 1;
   }
@@ -313,17 +356,44 @@ void CarePartition::serve(const CareContext& ctx, Episode& ep, const Match& m, s
   flows_[(static_cast<std::size_t>(loc) * ctx.places.size() + clinician_place) * modality_count +
          static_cast<std::size_t>(m.modality)] += 1;
 
-  // Safety.
+  // Safety: each risk factor multiplies the clinician's baseline risk.
+  std::array<double, harm_cause_count> factor;
+  factor.fill(1.0);
+  factor[static_cast<int>(HarmCause::exam_gap)] =
+      tele && (ep.flags & ep_needs_exam) ? params.tele_exam_needed_multiplier : 1.0;
+  factor[static_cast<int>(HarmCause::language_discordance)] =
+      st.lep && !w.has(c, flag_speaks_lep) ? params.language_discordance_multiplier : 1.0;
+  factor[static_cast<int>(HarmCause::record_gap)] =
+      clinician_place != st.home && !m.known ? params.record_gap_multiplier : 1.0;
+  factor[static_cast<int>(HarmCause::controlled_substance)] =
+      tele && (ep.flags & ep_controlled) && !(m.known && (ep.flags & ep_in_person_history))
+          ? params.controlled_without_in_person_multiplier
+          : 1.0;
+  factor[static_cast<int>(HarmCause::supervision_gap)] = ctx.regimes.harm_multiplier(w, c, m.authority);
   double p = sp_.adverse_event_prob * w.risk[c];
-  if (tele && (ep.flags & ep_needs_exam)) p *= params.tele_exam_needed_multiplier;
-  if (st.lep && !w.has(c, flag_speaks_lep)) p *= params.language_discordance_multiplier;
-  if (clinician_place != st.home && !m.known) p *= params.record_gap_multiplier;
-  if (tele && (ep.flags & ep_controlled) && !(m.known && (ep.flags & ep_in_person_history)))
-    p *= params.controlled_without_in_person_multiplier;
+  for (double f : factor) p *= f;
   const bool harmed = rng.bernoulli(std::min(1.0, p));
+  const std::size_t home_authority = (st.home * authority_count + static_cast<std::size_t>(m.authority)) * 2;
+  authority_ledger_[home_authority] += 1;
   if (harmed) {
     metric(st.home, m_adverse_events) += 1;
     breakdown(ctx, day, st, b_adverse_events) += 1;
+    authority_ledger_[home_authority + 1] += 1;
+    // Attribute the event to the baseline with probability 1/M (M = product of
+    // the factors above 1), else to a factor in proportion to its log.
+    double excess = 0;
+    for (double f : factor) excess += f > 1.0 ? std::log(f) : 0.0;
+    std::size_t cause = static_cast<std::size_t>(HarmCause::baseline);
+    if (excess > 0 && !rng.bernoulli(std::exp(-excess))) {
+      double u = rng.uniform() * excess;
+      for (std::size_t k = 0; k < factor.size(); ++k) {
+        if (factor[k] <= 1.0) continue;
+        cause = k;
+        u -= std::log(factor[k]);
+        if (u <= 0) break;
+      }
+    }
+    cause_ledger_[st.home * harm_cause_count + cause] += 1;
     if (rng.bernoulli(params.claim_prob_per_adverse_event)) {
       metric(st.home, m_malpractice_claims) += 1;
       breakdown(ctx, day, st, b_malpractice_claims) += 1;
@@ -331,18 +401,19 @@ void CarePartition::serve(const CareContext& ctx, Episode& ep, const Match& m, s
         // Adjudicated where the patient was (home law when the patient was abroad).
         const std::size_t forum = ctx.places.is_us(loc) ? loc : st.home;
         const double indemnity = rng.lognormal_with_mean(
-            params.mean_indemnity_usd * params.regulators[forum].indemnity_multiplier,
-            params.indemnity_sigma);
+            params.mean_indemnity_usd * params.regulators[forum].indemnity_multiplier, params.indemnity_sigma);
         metric(st.home, m_indemnity_usd) += indemnity;
         // Policies cover only practice where the clinician is authorized.
-        const bool insured = m.lawful && (!w.is_abroad(c) || w.has(c, flag_insured_abroad));
+        const bool insured = lawful && (!w.is_abroad(c) || w.has(c, flag_insured_abroad));
         if (!insured) metric(st.home, m_uncovered_exposure_usd) += indemnity;
+        ctx.regimes.on_paid_claim(w, c, m.authority, forum, day);
       }
     }
   }
+  ctx.regimes.on_encounter(w, c, m.authority, harmed, day);
 
   // Enforcement.
-  if (!m.lawful) {
+  if (!lawful) {
     metric(st.home, m_unauthorized_encounters) += 1;
     breakdown(ctx, day, st, b_unauthorized_encounters) += 1;
     if (ctx.places.is_us(loc)) {
@@ -365,10 +436,11 @@ void CarePartition::serve(const CareContext& ctx, Episode& ep, const Match& m, s
     const int interval = std::max(1, static_cast<int>(std::lround(rng.exponential(sp_.follow_up_interval_days))));
     const long when = static_cast<long>(day) + interval;
     if (when < ctx.days) {
-      std::uint8_t flags = ep_follow_up;
+      std::uint16_t flags = ep_follow_up;
       if (!tele || (m.known && (ep.flags & ep_in_person_history))) flags |= ep_in_person_history;
-      follow_ups_by_day_[static_cast<std::size_t>(when)].push_back(
-          {follow_up_uid(ep.uid), ep.patient, c, static_cast<std::int32_t>(when), ep.stratum, flags});
+      Episode next{follow_up_uid(ep.uid), ep.patient, c, static_cast<std::int32_t>(when), ep.stratum, flags};
+      next.last_authority = m.authority;
+      follow_ups_by_day_[static_cast<std::size_t>(when)].push_back(next);
     }
   }
 }

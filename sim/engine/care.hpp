@@ -13,21 +13,12 @@
 
 #include "engine/calendar.hpp"
 #include "engine/population.hpp"
+#include "engine/regimes/regime_set.hpp"
 #include "engine/results.hpp"
 #include "engine/workforce.hpp"
 #include "model/model_params.hpp"
 
 namespace licsim {
-
-enum EpisodeFlag : std::uint8_t {
-  ep_needs_exam = 1,
-  ep_controlled = 2,
-  ep_follow_up = 4,
-  ep_prefers_telehealth = 8,
-  ep_telehealth_covered = 16,
-  ep_in_person_history = 32,  ///< the known clinician has seen the patient in person
-  ep_signalled = 64,          ///< already reported as unmet telemedicine demand
-};
 
 struct Episode {
   std::uint64_t uid;  ///< keys the episode's random streams
@@ -35,7 +26,8 @@ struct Episode {
   ClinicianId known;  ///< clinician of a follow-up, or no_clinician
   std::int32_t arrival;
   std::uint16_t stratum;
-  std::uint8_t flags;
+  std::uint16_t flags;           ///< EpisodeFlag bits
+  Authority last_authority = Authority::none;  ///< under which the known clinician last acted
 };
 
 /// Everything a partition reads but does not own.
@@ -50,6 +42,7 @@ struct CareContext {
   const std::vector<ClinicianId>& usual_clinician;  ///< read-only during the parallel phase
   Workforce& workforce;                             ///< each partition touches its own clinicians
   Results& results;                                 ///< breakdown slice of the partition's specialty
+  RegimeSet& regimes;                               ///< rules; per-clinician hooks only in parallel
 };
 
 /// State owned by one specialty for a replicate.
@@ -66,12 +59,18 @@ class CarePartition {
   /// Unmet telemedicine requests by US jurisdiction since the last licensing review.
   std::vector<double>& unmet_telehealth() { return unmet_telehealth_; }
   std::vector<std::pair<PatientId, ClinicianId>>& relationship_updates() { return relationships_; }
+  /// Encounters and adverse events by [US jurisdiction][Authority][2].
+  std::vector<double>& authority_ledger() { return authority_ledger_; }
+  /// Rule-change disruptions by [US jurisdiction][DisruptionOutcome].
+  std::vector<double>& disruption_ledger() { return disruption_ledger_; }
+  /// Adverse events by [US jurisdiction][HarmCause].
+  std::vector<double>& cause_ledger() { return cause_ledger_; }
 
  private:
   struct Match {
     ClinicianId clinician = no_clinician;
     Modality modality = Modality::in_person;
-    bool lawful = true;
+    Authority authority = Authority::none;
     bool known = false;
   };
   void add_arrivals(const CareContext& ctx, int day);
@@ -80,11 +79,15 @@ class CarePartition {
                   bool& disrupted);
   Match try_platform(const CareContext& ctx, Episode& ep, std::uint8_t loc, int day, Stream& rng);
   Match try_in_person(const CareContext& ctx, std::uint8_t loc, int day, Stream& rng);
-  bool telehealth_permitted(const CareContext& ctx, const Episode& ep, bool with_known) const;
+  bool telehealth_permitted(const CareContext& ctx, const Episode& ep, bool with_known, int day) const;
+  EncounterQuery query(const CareContext& ctx, const Episode& ep, std::uint8_t loc, Modality m, int day) const;
+  void end_disruption(Episode& ep, std::size_t home, DisruptionOutcome outcome);
   void serve(const CareContext& ctx, Episode& ep, const Match& m, std::uint8_t loc, int day,
              Stream& rng);
-  ClinicianId scan(Pool& pool, std::size_t pool_key, int day, const CareContext& ctx,
-                   bool telehealth, std::uint8_t loc);
+  /// First usable clinician of a pool from today's cursor; `usable` must not
+  /// depend on the episode (see Pool).
+  template <class Usable>
+  ClinicianId scan(Pool& pool, std::uint64_t pool_key, int day, const CareContext& ctx, Usable usable);
   double& metric(std::size_t home, DailyMetric m) { return ledger_[home * daily_metric_count + m]; }
   double& breakdown(const CareContext& ctx, int day, const Stratum& st, BreakdownMetric m);
 
@@ -93,6 +96,7 @@ class CarePartition {
   std::vector<Episode> waiting_, next_waiting_, today_;
   std::vector<std::vector<Episode>> follow_ups_by_day_;
   std::vector<double> ledger_, flows_, unmet_telehealth_;
+  std::vector<double> authority_ledger_, disruption_ledger_, cause_ledger_;
   std::vector<std::pair<PatientId, ClinicianId>> relationships_;
   std::vector<double> platform_cumulative_;
 };

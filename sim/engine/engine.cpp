@@ -5,6 +5,7 @@
 #include <Eigen/Core>
 
 #include <cmath>
+#include <sstream>
 
 #include "core/errors.hpp"
 #include "engine/boards.hpp"
@@ -12,6 +13,7 @@
 #include "engine/care.hpp"
 #include "engine/model_params.hpp"
 #include "engine/population.hpp"
+#include "engine/regimes/regime_set.hpp"
 #include "engine/workforce.hpp"
 
 namespace licsim {
@@ -22,10 +24,14 @@ void validate(const RunOptions& o) {
                      std::to_string(o.replicates));
   if (o.threads < 0 || o.threads > 1024)
     throw UsageError("--threads: expected an integer in [0, 1024], got " + std::to_string(o.threads));
-  if (!(o.scale > 0.0) || o.scale > 1.0 || !std::isfinite(o.scale))
-    throw UsageError("--scale: expected a number in (0, 1], got " + std::to_string(o.scale));
+  if (!(o.scale > 0.0) || o.scale > 1.0 || !std::isfinite(o.scale)) {
+    std::ostringstream msg;
+    msg << "--scale: expected a number in (0, 1], got " << o.scale;
+    throw UsageError(msg.str());
+  }
   if (o.days < 0 || o.days > 3650)
-    throw UsageError("--days: expected an integer in [1, 3650], got " + std::to_string(o.days));
+    throw UsageError("--days: expected an integer in [0, 3650] (0: the scenario's simulation.days), got " +
+                     std::to_string(o.days));
 }
 
 double Results::total(int replicate, DailyMetric metric) const {
@@ -40,25 +46,69 @@ namespace {
 using ArrayMap = Eigen::Map<Eigen::ArrayXd>;
 using ConstArrayMap = Eigen::Map<const Eigen::ArrayXd>;
 
+/// Adds a partition's per-day [jurisdiction][width] ledger into a monthly array.
+void add_monthly(std::vector<double>& target, const Results& r, int replicate, int month,
+                 const std::vector<double>& day_ledger) {
+  const auto n = static_cast<Eigen::Index>(day_ledger.size());
+  ArrayMap(&target[r.monthly_index(replicate, month, 0, 0)], n) += ConstArrayMap(day_ledger.data(), n);
+}
+
+/// Adds the boards' [jurisdiction][pathway][PathwayMetric] day into the monthly
+/// array, whose fourth slot per pathway is the end-of-month stock.
+void add_pathway_flows(Results& r, int replicate, int month, const PathwayLedger& day_ledger) {
+  const std::size_t n_us = r.jurisdictions.size();
+  for (std::size_t j = 0; j < n_us; ++j)
+    for (std::size_t p = 0; p < pathway_count; ++p)
+      for (std::size_t m = 0; m < pathway_metric_count; ++m)
+        r.by_pathway[r.monthly_index(replicate, month, j, pathway_count * 4) + p * 4 + m] +=
+            day_ledger[(j * pathway_count + p) * pathway_metric_count + m];
+}
+
+/// End-of-month stock of authorizations by pathway, from the clinicians' masks.
+void record_pathway_stocks(const Workforce& w, Results& r, int replicate, int month) {
+  const std::size_t n_us = r.jurisdictions.size();
+  const auto cell = [&](std::size_t j, Pathway p) -> double& {
+    return r.by_pathway[r.monthly_index(replicate, month, j, pathway_count * 4) + static_cast<std::size_t>(p) * 4 + 3];
+  };
+  for (std::size_t j = 0; j < n_us; ++j)
+    for (int p = 0; p < pathway_count; ++p) cell(j, static_cast<Pathway>(p)) = 0;
+  for (ClinicianId c = 0; c < w.size(); ++c) {
+    for (std::size_t j = 0; j < n_us; ++j) {
+      const std::uint64_t bit = std::uint64_t{1} << j;
+      if (w.active[c] & bit) cell(j, (w.compact[c] & bit) ? Pathway::compact : Pathway::full_license) += 1;
+      if (w.registered[c] & bit) cell(j, Pathway::registration) += 1;
+      if ((w.recognized[c] | w.supervised[c]) & bit) cell(j, Pathway::recognition) += 1;
+    }
+    // A national license is counted at the board of the principal license.
+    if (w.has(c, flag_national_license) && w.active[c] != 0)
+      cell(static_cast<std::size_t>(__builtin_ctzll(w.active[c])), Pathway::national_license) += 1;
+  }
+}
+
 void run_replicate(const Scenario& scenario, const ModelParams& params, const Population& population,
                    const Calendar& calendar, const RunOptions& options, int days, int replicate,
                    Results& results, long& days_done) {
   const auto& places = scenario.places;
   const auto rep = static_cast<std::uint32_t>(replicate);
+  RegimeSet regimes(scenario, params, calendar, days);
   std::vector<std::vector<Expiry>> expiries;
-  Workforce workforce =
-      build_workforce(places, params, options.scale, options.seed, rep, days, expiries);
-  Boards boards(params, places, workforce, options.scale, days, options.seed, rep);
+  Workforce workforce = build_workforce(places, params, options.scale, options.seed, rep, days, expiries,
+                                        regimes.extra_clinicians());
+  regimes.prepare(workforce, options.seed, rep);
+  Boards boards(params, places, workforce, regimes, options.scale, days, options.seed, rep);
+  int services_day = 0;
+  RegimeServices services{workforce, [&](ClinicianId c, std::size_t j, const PathwayOffer& offer) {
+                            boards.submit(c, j, services_day, offer, workforce);
+                          }};
   std::vector<ClinicianId> usual_clinician(population.size(), no_clinician);
 
-  const CareContext ctx{params, places, population, calendar, options.seed, rep, days,
-                        usual_clinician, workforce, results};
+  const CareContext ctx{params,    places,    population, calendar, options.seed, rep, days, usual_clinician,
+                        workforce, results, regimes};
   std::vector<CarePartition> partitions;
   for (std::size_t s = 0; s < params.specialties.size(); ++s) partitions.emplace_back(s, ctx);
 
   const std::size_t n_us = places.us.size();
   const std::size_t n_spec = params.specialties.size();
-  DayLedger board_ledger(n_us * daily_metric_count, 0.0);
   std::vector<double> unmet(n_us * n_spec, 0.0);
   const int review_interval = std::max(1, static_cast<int>(std::lround(params.review_interval_days)));
   const int threads = options.threads > 0 ? options.threads : omp_get_max_threads();
@@ -66,15 +116,17 @@ void run_replicate(const Scenario& scenario, const ModelParams& params, const Po
 
   for (int day = 0; day < days; ++day) {
     if (options.cancelled && options.cancelled()) throw Cancelled();
-    std::fill(board_ledger.begin(), board_ledger.end(), 0.0);
-    boards.step(day, workforce, expiries, board_ledger);
+    services_day = day;
+    boards.new_day();
+    regimes.start_day(day, services);
+    boards.step(day, workforce, expiries);
     if (day > 0 && day % review_interval == 0) {
       for (std::size_t s = 0; s < n_spec; ++s) {
         auto& u = partitions[s].unmet_telehealth();
         for (std::size_t j = 0; j < n_us; ++j) unmet[j * n_spec + s] = u[j];
         std::fill(u.begin(), u.end(), 0.0);
       }
-      boards.review_unmet_demand(day, unmet, workforce, board_ledger);
+      boards.review_unmet_demand(day, unmet, workforce);
     }
 
     // The one parallel region of the step: specialties are independent partitions.
@@ -82,21 +134,27 @@ void run_replicate(const Scenario& scenario, const ModelParams& params, const Po
     for (int s = 0; s < n_partitions; ++s) partitions[static_cast<std::size_t>(s)].run_day(ctx, day);
 
     // Serial merge in a fixed order, so sums are identical for any thread count.
-    boards.record_stocks(board_ledger);
+    boards.record_stocks();
+    const auto& board_ledger = boards.ledger();
     const auto ledger_size = static_cast<Eigen::Index>(board_ledger.size());
     ArrayMap row(&results.daily[results.daily_index(replicate, day, 0, 0)], ledger_size);
     row = ConstArrayMap(board_ledger.data(), ledger_size);
-    const std::size_t month = static_cast<std::size_t>(calendar.month_of_day[day]);
+    const int month = calendar.month_of_day[static_cast<std::size_t>(day)];
     const auto flow_size = static_cast<Eigen::Index>(places.size() * places.size() * modality_count);
     ArrayMap flows(&results.flows[(static_cast<std::size_t>(replicate) * results.months + month) *
                                   static_cast<std::size_t>(flow_size)],
                    flow_size);
+    add_pathway_flows(results, replicate, month, boards.pathway_ledger());
     for (auto& part : partitions) {
       row += ConstArrayMap(part.ledger().data(), ledger_size);
       flows += ConstArrayMap(part.flows().data(), flow_size);
-      for (const auto& [patient, clinician] : part.relationship_updates())
-        usual_clinician[patient] = clinician;
+      add_monthly(results.by_authority, results, replicate, month, part.authority_ledger());
+      add_monthly(results.disruptions, results, replicate, month, part.disruption_ledger());
+      add_monthly(results.harm_causes, results, replicate, month, part.cause_ledger());
+      for (const auto& [patient, clinician] : part.relationship_updates()) usual_clinician[patient] = clinician;
     }
+    const bool month_ends = day + 1 == days || calendar.month_of_day[static_cast<std::size_t>(day) + 1] != month;
+    if (month_ends) record_pathway_stocks(workforce, results, replicate, month);
     ++days_done;
     if (options.progress) options.progress(days_done, static_cast<long>(days) * options.replicates);
   }
@@ -136,6 +194,10 @@ Results run(const Scenario& scenario, const RunOptions& options) {
                                params.specialties.size() * breakdown_metric_count,
                            0.0);
   results.flows.assign(reps * months * n_places * n_places * modality_count, 0.0);
+  results.by_authority.assign(reps * months * n_us * authority_count * 2, 0.0);
+  results.by_pathway.assign(reps * months * n_us * pathway_count * 4, 0.0);
+  results.disruptions.assign(reps * months * n_us * disruption_outcome_count, 0.0);
+  results.harm_causes.assign(reps * months * n_us * harm_cause_count, 0.0);
 
   long days_done = 0;
   for (int r = 0; r < options.replicates; ++r)

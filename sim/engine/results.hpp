@@ -24,6 +24,18 @@ struct Results {
   std::vector<double> breakdown;
   /// [replicate][month][patient place][clinician place][modality]: encounters
   std::vector<double> flows;
+  /// [replicate][month][jurisdiction][Authority][encounters, adverse events]
+  std::vector<double> by_authority;
+  /// [replicate][month][jurisdiction][Pathway][applications, granted, days sum, active at month end]
+  std::vector<double> by_pathway;
+  /// [replicate][month][jurisdiction][DisruptionOutcome]
+  std::vector<double> disruptions;
+  /// [replicate][month][jurisdiction][HarmCause]
+  std::vector<double> harm_causes;
+
+  std::size_t monthly_index(int r, int month, std::size_t j, std::size_t width) const {
+    return ((static_cast<std::size_t>(r) * months + static_cast<std::size_t>(month)) * jurisdictions.size() + j) * width;
+  }
 
   std::size_t daily_index(int r, int d, std::size_t j, int m) const {
     return ((static_cast<std::size_t>(r) * days + d) * jurisdictions.size() + j) *

@@ -39,7 +39,8 @@ int renewal_cycle_days(const RegulatorParams& regulator) {
 
 Workforce build_workforce(const Places& places, const ModelParams& params, double scale,
                           std::uint64_t seed, std::uint32_t replicate, int days,
-                          std::vector<std::vector<Expiry>>& expiries) {
+                          std::vector<std::vector<Expiry>>& expiries,
+                          const std::vector<ExtraClinicianGroup>& extras) {
   Workforce w;
   w.n_places = places.size();
   w.n_us = places.us.size();
@@ -57,6 +58,7 @@ Workforce build_workforce(const Places& places, const ModelParams& params, doubl
   struct Group {
     std::uint8_t place, specialty;
     std::uint32_t count;
+    const ExtraClinicianGroup* extra;  ///< null for US-licensed clinicians
   };
   std::vector<Group> groups;
   for (std::size_t place = 0; place < places.size(); ++place) {
@@ -68,7 +70,12 @@ Workforce build_workforce(const Places& places, const ModelParams& params, doubl
     const auto parts = apportion(n, specialty_shares);
     for (std::size_t s = 0; s < parts.size(); ++s)
       if (parts[s] > 0)
-        groups.push_back({static_cast<std::uint8_t>(place), static_cast<std::uint8_t>(s), parts[s]});
+        groups.push_back({static_cast<std::uint8_t>(place), static_cast<std::uint8_t>(s), parts[s], nullptr});
+  }
+  for (const auto& e : extras) {
+    const auto parts = apportion(static_cast<std::uint32_t>(std::llround(e.count_full_scale * scale)), specialty_shares);
+    for (std::size_t s = 0; s < parts.size(); ++s)
+      if (parts[s] > 0) groups.push_back({e.place, static_cast<std::uint8_t>(s), parts[s], &e});
   }
 
   w.in_person.resize(w.n_places * w.n_specialties);
@@ -85,6 +92,38 @@ Workforce build_workforce(const Places& places, const ModelParams& params, doubl
       expiries[static_cast<std::size_t>(first_expiry)].push_back({c, static_cast<std::uint8_t>(j)});
   };
 
+  // Principal license where the clinician lives (abroad: a state drawn by
+  // population), plus the census shares of second and further licenses.
+  const auto add_licenses = [&](ClinicianId c, bool abroad, std::size_t place, Stream& rng) {
+    const std::size_t principal = abroad ? rng.choose(population_cumulative) : place;
+    add_license(c, principal, rng);
+
+    int extra = 0;
+    const double u = rng.uniform();
+    if (u < params.two_licenses_share) {
+      extra = 1;
+    } else if (u < params.two_licenses_share + params.three_plus_licenses_share) {
+      const double m = params.extra_license_mean_beyond_two - 1.0;  // mean beyond three
+      const double q = m / (1.0 + m);
+      extra = 2;
+      while (extra < static_cast<int>(w.n_us) - 1 && rng.bernoulli(q)) ++extra;
+    }
+    const auto& neighbours = places.us[principal].neighbours;
+    for (int e = 0; e < extra; ++e) {
+      for (int attempt = 0; attempt < 16; ++attempt) {
+        std::size_t j;
+        if (!neighbours.empty() && rng.bernoulli(params.extra_license_neighbour_share))
+          j = *places.find(neighbours[rng.below(neighbours.size())]);
+        else
+          j = rng.choose(population_cumulative);
+        if (!((w.active[c] >> j) & 1u)) {
+          add_license(c, j, rng);
+          break;
+        }
+      }
+    }
+  };
+
   ClinicianId next = 0;
   for (const auto& g : groups) {
     for (std::uint32_t k = 0; k < g.count; ++k, ++next) {
@@ -92,12 +131,13 @@ Workforce build_workforce(const Places& places, const ModelParams& params, doubl
       Stream rng(seed, replicate, Purpose::world_clinicians, 0, c);
       const bool abroad = g.place >= w.n_us;
       const auto& sp = params.specialties[g.specialty];
-      std::uint8_t flags = 0;
+      std::uint8_t flags = g.extra ? g.extra->flags : 0;
       // Clinicians abroad can practise US medicine only by telemedicine.
       if (abroad || rng.bernoulli(params.telehealth_active_share)) flags |= flag_telehealth;
       if (rng.bernoulli(params.non_compliant_share)) flags |= flag_non_compliant;
-      if (rng.bernoulli(params.lep_concordance_share)) flags |= flag_speaks_lep;
-      if (abroad && rng.bernoulli(params.abroad_malpractice_covered_share))
+      if (rng.bernoulli(g.extra ? g.extra->lep_concordance_share : params.lep_concordance_share))
+        flags |= flag_speaks_lep;
+      if (abroad && rng.bernoulli(g.extra ? g.extra->insured_share : params.abroad_malpractice_covered_share))
         flags |= flag_insured_abroad;
       w.location.push_back(g.place);
       w.specialty.push_back(g.specialty);
@@ -105,6 +145,10 @@ Workforce build_workforce(const Places& places, const ModelParams& params, doubl
       w.flags.push_back(flags);
       w.risk.push_back(static_cast<float>(rng.lognormal_with_mean(1.0, params.skill_sigma)));
       w.active.push_back(0);
+      w.compact.push_back(0);
+      w.registered.push_back(0);
+      w.recognized.push_back(0);
+      w.supervised.push_back(0);
       w.pending.push_back(0);
       w.used.push_back(0);
       w.suspended_until.push_back(0);
@@ -120,34 +164,7 @@ Workforce build_workforce(const Places& places, const ModelParams& params, doubl
       w.daily_capacity.push_back(capacity);
       w.daily_telehealth.push_back(std::min(tele, capacity));
 
-      // Principal license: where the clinician lives, or (abroad) a state drawn
-      // by population.
-      const std::size_t principal = abroad ? rng.choose(population_cumulative) : g.place;
-      add_license(c, principal, rng);
-      int extra = 0;
-      const double u = rng.uniform();
-      if (u < params.two_licenses_share) {
-        extra = 1;
-      } else if (u < params.two_licenses_share + params.three_plus_licenses_share) {
-        const double m = params.extra_license_mean_beyond_two - 1.0;  // mean beyond three
-        const double q = m / (1.0 + m);
-        extra = 2;
-        while (extra < static_cast<int>(w.n_us) - 1 && rng.bernoulli(q)) ++extra;
-      }
-      const auto& neighbours = places.us[principal].neighbours;
-      for (int e = 0; e < extra; ++e) {
-        for (int attempt = 0; attempt < 16; ++attempt) {
-          std::size_t j;
-          if (!neighbours.empty() && rng.bernoulli(params.extra_license_neighbour_share))
-            j = *places.find(neighbours[rng.below(neighbours.size())]);
-          else
-            j = rng.choose(population_cumulative);
-          if (!((w.active[c] >> j) & 1u)) {
-            add_license(c, j, rng);
-            break;
-          }
-        }
-      }
+      if (!g.extra) add_licenses(c, abroad, g.place, rng);
       if (!abroad) w.in_person[w.in_person_index(g.place, g.specialty)].members.push_back(c);
       if (flags & flag_telehealth) {
         for (std::size_t j = 0; j < w.n_us; ++j)

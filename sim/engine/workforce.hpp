@@ -16,6 +16,9 @@ enum ClinicianFlag : std::uint8_t {
   flag_non_compliant = 2,       ///< will treat where not authorized
   flag_speaks_lep = 4,          ///< speaks the language of LEP patients
   flag_insured_abroad = 8,      ///< (clinicians abroad) insurance covers US patients
+  flag_national_license = 16,   ///< holds a national license (national_license regime)
+  flag_compact_eligible = 32,   ///< meets the IMLC eligibility rules
+  flag_recognition = 64,        ///< foreign-trained, takes part through international recognition
 };
 
 /// A list of clinicians scanned with a per-day cursor. Within a day capacity only
@@ -35,7 +38,11 @@ struct Workforce {
   std::vector<std::uint8_t> platform;
   std::vector<std::uint8_t> flags;
   std::vector<float> risk;              ///< adverse-event risk multiplier (latent skill)
-  std::vector<std::uint64_t> active;    ///< authorizations in force
+  std::vector<std::uint64_t> active;    ///< full licenses in force (traditional or compact)
+  std::vector<std::uint64_t> compact;   ///< of those, issued through the compact
+  std::vector<std::uint64_t> registered;  ///< telehealth registrations / special licenses
+  std::vector<std::uint64_t> recognized;  ///< international recognition, full tier
+  std::vector<std::uint64_t> supervised;  ///< international recognition, supervised tier
   std::vector<std::uint64_t> pending;   ///< applications under way
   std::vector<std::uint64_t> used;      ///< jurisdictions practised in since last renewal
   std::vector<std::int32_t> suspended_until;
@@ -100,6 +107,16 @@ struct Workforce {
   }
 };
 
+/// Clinicians a regime adds to the world (e.g. foreign-trained clinicians under
+/// international recognition): they hold no US license.
+struct ExtraClinicianGroup {
+  std::uint8_t place;
+  double count_full_scale;
+  std::uint8_t flags;
+  double lep_concordance_share;
+  double insured_share;
+};
+
 /// An authorization that expires on a given day unless renewed.
 struct Expiry {
   ClinicianId clinician;
@@ -112,7 +129,8 @@ struct Expiry {
 /// each board's renewal cycle and returned by day in `expiries`.
 Workforce build_workforce(const Places& places, const ModelParams& params, double scale,
                           std::uint64_t seed, std::uint32_t replicate, int days,
-                          std::vector<std::vector<Expiry>>& expiries);
+                          std::vector<std::vector<Expiry>>& expiries,
+                          const std::vector<ExtraClinicianGroup>& extras = {});
 
 /// Renewal cycle of a board in days.
 int renewal_cycle_days(const RegulatorParams& regulator);

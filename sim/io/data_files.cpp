@@ -212,6 +212,23 @@ void load_world(Scenario& scenario) {
     }
   }
   scenario.places = std::move(places);
+
+  // Regime data files: parsed here, interpreted by the regimes.
+  scenario.tables.clear();
+  for (const auto& [key, value] : scenario.values()) {
+    if (key.size() < 5 || key.compare(key.size() - 5, 5, "_file") != 0) continue;
+    if (key == "world.jurisdictions_file" || key == "world.foreign_locations_file") continue;
+    if (std::get<std::string>(value).empty()) continue;
+    const auto path = resolve(scenario, key);
+    DataTable table;
+    table.path = path.string();
+    table.text = read_text(path, key);
+    auto csv = parse_csv(table.text, table.path);
+    table.header = std::move(csv.header);
+    table.rows = std::move(csv.rows);
+    table.row_lines = std::move(csv.row_lines);
+    scenario.tables.emplace(key, std::move(table));
+  }
 }
 
 }  // namespace licsim

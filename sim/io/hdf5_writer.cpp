@@ -13,6 +13,8 @@
 
 #include "core/errors.hpp"
 #include "core/version.hpp"
+#include "io/scenario_file.hpp"
+#include "model/authority.hpp"
 #include "model/types.hpp"
 
 namespace licsim {
@@ -194,7 +196,7 @@ void write_breakdown(hid_t file, const Results& r) {
               "monthly totals by replicate, month, home jurisdiction, payer, area and specialty");
   Handle rep(dimension_int(group, "replicate", iota(r.replicates), "", "replicate index"), H5Dclose, "");
   Handle month(dimension_int(group, "month", r.month_start_day, "days since " + r.start_date,
-                             "first day of the month"), H5Dclose, "");
+                             "first simulated day of the month"), H5Dclose, "");
   attr_string(month, "calendar", "proleptic_gregorian");
   Handle jur(dimension_text(group, "jurisdiction", r.jurisdictions, "patient's home jurisdiction"),
              H5Dclose, "");
@@ -221,7 +223,7 @@ void write_flows(hid_t file, const Results& r) {
               "monthly encounters by where the patient was and where the clinician was");
   Handle rep(dimension_int(group, "replicate", iota(r.replicates), "", "replicate index"), H5Dclose, "");
   Handle month(dimension_int(group, "month", r.month_start_day, "days since " + r.start_date,
-                             "first day of the month"), H5Dclose, "");
+                             "first simulated day of the month"), H5Dclose, "");
   attr_string(month, "calendar", "proleptic_gregorian");
   Handle pl(dimension_text(group, "patient_location", r.places,
                            "where the patient was (USPS code, or ISO 3166 alpha-3 abroad)"),
@@ -237,7 +239,77 @@ void write_flows(hid_t file, const Results& r) {
            "encounters by patient location, clinician location and modality");
 }
 
+/// Splits a [.. x width] array into `width` arrays (one per slot) of the leading cells.
+std::vector<double> slot(const std::vector<double>& data, std::size_t width, std::size_t k) {
+  std::vector<double> out(data.size() / width);
+  for (std::size_t i = 0; i < out.size(); ++i) out[i] = data[i * width + k];
+  return out;
+}
+
+void write_regimes(hid_t file, const Results& r) {
+  Handle gcpl(group_plist(), H5Pclose, "group properties");
+  Handle group(H5Gcreate2(file, "regimes", H5P_DEFAULT, gcpl, H5P_DEFAULT), H5Gclose, "regimes");
+  attr_string(group, "description",
+              "monthly regime outcomes by jurisdiction: encounters and harm by the authority the clinician "
+              "acted under, licensing by pathway, relationships cut by rule changes, adverse events by cause");
+  Handle rep(dimension_int(group, "replicate", iota(r.replicates), "", "replicate index"), H5Dclose, "");
+  Handle month(dimension_int(group, "month", r.month_start_day, "days since " + r.start_date,
+                             "first simulated day of the month"), H5Dclose, "");
+  attr_string(month, "calendar", "proleptic_gregorian");
+  Handle jur(dimension_text(group, "jurisdiction", r.jurisdictions, "US jurisdiction"), H5Dclose, "");
+  Handle authority(dimension_text(group, "authority", names(authority_names),
+                                  "authority under which the clinician acted"), H5Dclose, "");
+  Handle pathway(dimension_text(group, "pathway", names(pathway_names), "application pathway"), H5Dclose, "");
+  Handle outcome(dimension_text(group, "outcome", names(disruption_outcome_names),
+                                "what became of a relationship cut by a rule change"), H5Dclose, "");
+  Handle cause(dimension_text(group, "cause", names(harm_cause_names), "attributed cause of harm"), H5Dclose, "");
+  const auto R = static_cast<hsize_t>(r.replicates), M = static_cast<hsize_t>(r.months);
+  const hsize_t J = r.jurisdictions.size();
+  const std::vector<hsize_t> by_authority = {R, M, J, authority_count};
+  variable(group, "encounters_by_authority", {rep, month, jur, authority}, by_authority, slot(r.by_authority, 2, 0),
+           true, "1", "encounters by the authority the clinician acted under [jurisdiction: patient's home]");
+  variable(group, "adverse_events_by_authority", {rep, month, jur, authority}, by_authority,
+           slot(r.by_authority, 2, 1), true, "1", "adverse events by authority [jurisdiction: patient's home]");
+  const std::vector<hsize_t> by_pathway = {R, M, J, pathway_count};
+  const auto granted = slot(r.by_pathway, 4, 1);
+  auto days_mean = slot(r.by_pathway, 4, 2);
+  for (std::size_t i = 0; i < days_mean.size(); ++i)
+    days_mean[i] = granted[i] > 0 ? days_mean[i] / granted[i] : std::numeric_limits<double>::quiet_NaN();
+  variable(group, "applications_by_pathway", {rep, month, jur, pathway}, by_pathway, slot(r.by_pathway, 4, 0), true,
+           "1", "applications submitted [jurisdiction: board applied to]");
+  variable(group, "authorizations_granted_by_pathway", {rep, month, jur, pathway}, by_pathway, granted, true, "1",
+           "authorizations granted [jurisdiction: issuing board]");
+  variable(group, "days_to_authorization_mean", {rep, month, jur, pathway}, by_pathway, days_mean, false, "days",
+           "mean days from application to grant of the authorizations granted that month (NaN when none)");
+  variable(group, "authorizations_active_by_pathway", {rep, month, jur, pathway}, by_pathway,
+           slot(r.by_pathway, 4, 3), true, "1",
+           "authorizations in force at the end of the month [jurisdiction: issuing board; national licenses at "
+           "the board of the principal license]");
+  variable(group, "relationships_disrupted_by_rule_change", {rep, month, jur, outcome},
+           {R, M, J, disruption_outcome_count}, r.disruptions, true, "1",
+           "follow-ups whose clinician's authority ended with a rule change, by what became of them "
+           "[jurisdiction: patient's home]");
+  variable(group, "adverse_events_by_cause", {rep, month, jur, cause}, {R, M, J, harm_cause_count}, r.harm_causes,
+           true, "1", "adverse events by attributed cause [jurisdiction: patient's home]");
+}
+
 }  // namespace
+
+OutputMetadata make_metadata(const Scenario& scenario, const std::string& scenario_file, std::uint64_t seed,
+                             int replicates, double scale, int days) {
+  // The stored scenario records the horizon actually run.
+  Scenario resolved = scenario;
+  resolved.set("simulation.days", static_cast<std::int64_t>(days), Origin{"--days", 0});
+  OutputMetadata meta{to_toml(resolved), scenario_file, scenario.jurisdictions_csv, scenario.foreign_locations_csv,
+                      seed, replicates, scale, created_utc_now(), days, {}};
+  for (const auto& [key, table] : scenario.tables) {
+    std::string name = key.substr(0, key.size() - 5) + "_csv";  // "compact.members_file" -> "compact_members_csv"
+    for (char& ch : name)
+      if (ch == '.') ch = '_';
+    meta.data_files.emplace_back(name, table.text);
+  }
+  return meta;
+}
 
 std::string created_utc_now() {
   std::time_t t = std::time(nullptr);
@@ -280,11 +352,14 @@ void write_results(const std::filesystem::path& path, const Results& r, const Ou
       attr_scalar(file, "seed", meta.seed, H5T_STD_U64LE);
       attr_scalar(file, "replicates", static_cast<std::int32_t>(meta.replicates), H5T_STD_I32LE);
       attr_scalar(file, "scale", meta.scale, H5T_IEEE_F64LE);
+      attr_scalar(file, "days", static_cast<std::int32_t>(meta.days), H5T_STD_I32LE);
       attr_string(file, "created_utc", meta.created_utc);
       attr_string(file, "Conventions", "CF-1.8");
       write_metrics(file, r);
       write_breakdown(file, r);
       write_flows(file, r);
+      write_regimes(file, r);
+      for (const auto& [key, text] : meta.data_files) attr_string(file, key, text);
       check(H5Fflush(file, H5F_SCOPE_GLOBAL), tmp.string());
     }
     std::filesystem::rename(tmp, path);

@@ -5,8 +5,11 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "engine/results.hpp"
+#include "scenario/scenario.hpp"
 
 namespace licsim {
 
@@ -19,7 +22,14 @@ struct OutputMetadata {
   int replicates = 0;
   double scale = 0;
   std::string created_utc;     ///< ISO 8601; see created_utc_now()
+  int days = 0;
+  /// Other data files, as (root attribute name, verbatim text).
+  std::vector<std::pair<std::string, std::string>> data_files;
 };
+
+/// Metadata for a run of `scenario` (resolved TOML, data files, settings).
+OutputMetadata make_metadata(const Scenario& scenario, const std::string& scenario_file, std::uint64_t seed,
+                             int replicates, double scale, int days);
 
 /// Now in UTC as ISO 8601, or SOURCE_DATE_EPOCH when set (reproducible files).
 std::string created_utc_now();

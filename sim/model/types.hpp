@@ -25,6 +25,21 @@ inline constexpr int modality_count = 2;
 inline constexpr std::array<std::string_view, modality_count> modality_names = {"in_person",
                                                                                "telehealth"};
 
+/// Attributes of an episode of need (bits of Episode::flags).
+enum EpisodeFlag : std::uint16_t {
+  ep_needs_exam = 1,
+  ep_controlled = 2,
+  ep_follow_up = 4,
+  ep_prefers_telehealth = 8,
+  ep_telehealth_covered = 16,
+  ep_in_person_history = 32,  ///< the known clinician has seen the patient in person
+  ep_signalled = 64,          ///< already reported as unmet telemedicine demand
+  ep_consultation = 128,      ///< a physician-to-physician consultation
+  ep_emergency = 256,         ///< an emergency (e.g. emergency telepsychiatry)
+  ep_rule_disrupted = 512,    ///< its relationship was cut by a rule change
+  ep_disruption_counted = 1024,  ///< its disruption has been counted
+};
+
 using ClinicianId = std::uint32_t;
 using PatientId = std::uint32_t;
 inline constexpr ClinicianId no_clinician = std::numeric_limits<ClinicianId>::max();

@@ -384,6 +384,124 @@ std::vector<ParamSpec> build_specs() {
                      "NHIS 2019: about 8% of adults did not get needed care due to cost, far more "
                      "among the uninsured; split by payer assumed"));
   }
+  // --- regimes (each switched on by <name>.enabled, scheduled by dates) -----
+  const auto date = [&](std::string key, std::string meaning) {
+    return text(std::move(key), {}, std::move(meaning) + " (YYYY-MM-DD; \"\" = none)", "scenario-specific");
+  };
+  const auto flag = [&](std::string key, std::string meaning, std::string source) {
+    return ParamSpec{std::move(key), Kind::boolean, -inf, inf, 0, {}, true, "", std::move(meaning), std::move(source)};
+  };
+  const auto window = [&](const std::string& regime, const std::string& what) {
+    s.push_back(flag(regime + ".enabled", "switch the " + what + " on", "scenario-specific"));
+    s.push_back(date(regime + ".start_date", "first day the " + what + " applies"));
+    s.push_back(date(regime + ".end_date", "last day the " + what + " applies"));
+  };
+
+  window("compact", "Interstate Medical Licensure Compact");
+  s.push_back(text("compact.members_file", {}, "CSV of member states with join and leave dates",
+                   "scenarios/data/README.md (IMLCC, CSG NCIC, state statutes)"));
+  s.push_back(real("compact.eligible_share", 0, 1, "fraction", "share of physicians meeting the compact's eligibility rules",
+                   "IMLCC: about 80% of physicians eligible (regulatory-facts 2.2); V1/V2"));
+  s.push_back(real("compact.loq_fee_usd", 0, big, "USD", "fee for a letter of qualification",
+                   "IMLCC LOQ fee $700 (regulatory-facts 2.2); V3"));
+  s.push_back(real("compact.loq_days_low", 0, 3650, "days", "shortest time to a letter of qualification",
+                   "Smith 2022: LOQ plus licenses 37-55 days, licenses 7-10 days after the LOQ (T10); V1"));
+  s.push_back(real("compact.loq_days_high", 0, 3650, "days", "longest time to a letter of qualification",
+                   "Smith 2022 (T10); V1"));
+  s.push_back(real("compact.license_days_low", 0, 3650, "days", "shortest time from LOQ to a member state's license",
+                   "Smith 2022: 7-10 days (T10); V1"));
+  s.push_back(real("compact.license_days_high", 0, 3650, "days", "longest time from LOQ to a member state's license",
+                   "Smith 2022: 7-10 days (T10); V1"));
+  s.push_back(real("compact.loq_validity_days", 1, 3650, "days", "validity of a letter of qualification",
+                   "365 days (whitegloveimlc.com, regulatory-facts 2.2); V3"));
+  s.push_back(real("compact.approval_prob", 0, 1, "probability", "probability that a compact application is granted",
+                   "about 9-10% of applications found ineligible (AMA 2019; Smith 2022); V1/V2"));
+
+  window("telemed_act", "TELE-MED Act (Medicare telemedicine across state lines)");
+
+  window("registration", "telehealth registrations and special telemedicine licenses");
+  s.push_back(text("registration.pathways_file", {}, "CSV of states offering a registration or special license",
+                   "scenarios/data/README.md"));
+  s.push_back(real("registration.fee_usd", 0, big, "USD", "registration fee where the pathways file has none",
+                   "FL $0, AZ $500, WV $175 (pathways file); default assumed"));
+  s.push_back(real("registration.processing_days_low", 0, 3650, "days",
+                   "shortest registration review where the file has none", assumed));
+  s.push_back(real("registration.processing_days_high", 0, 3650, "days",
+                   "longest registration review where the file has none", assumed));
+
+  s.push_back(flag("waiver.enabled", "switch the emergency waiver on", "scenario-specific"));
+  s.push_back(date("waiver.start_date", "first day of the emergency waiver in every state"));
+  s.push_back(date("waiver.default_end_date", "last day of the waiver in states without a date in the end-dates file"));
+  s.push_back(text("waiver.end_dates_file", {}, "CSV of last waiver day by state", "scenarios/data/README.md"));
+
+  window("national_license", "national license");
+  s.push_back(real("national_license.fee_usd", 0, big, "USD", "fee for the national license", assumed));
+  s.push_back(real("national_license.processing_days_low", 0, 3650, "days", "shortest national review", assumed));
+  s.push_back(real("national_license.processing_days_high", 0, 3650, "days", "longest national review", assumed));
+  s.push_back(real("national_license.initial_uptake_share", 0, 1, "fraction",
+                   "share of telemedicine clinicians who apply on the first day", assumed));
+
+  window("recognition", "international mutual recognition");
+  s.push_back(text("recognition.partners", {}, "comma-separated ISO alpha-3 codes of partner countries (foreign locations file)",
+                   "scenario-specific"));
+  s.push_back(text("recognition.recognizing_states", {}, "comma-separated USPS codes of recognizing states, or ALL",
+                   "scenario-specific"));
+  s.push_back(real("recognition.clinicians_per_partner", 0, 1e7, "clinicians",
+                   "foreign-trained clinicians per partner country taking part (full scale)", assumed));
+  s.push_back(real("recognition.states_per_clinician", 1, 64, "states", "recognizing states each participant applies to",
+                   assumed));
+  s.push_back(real("recognition.supervised_daily_cap", 0, 1000, "encounters/day",
+                   "volume cap of a supervised clinician", assumed));
+  s.push_back(real("recognition.supervised_adverse_multiplier", 0, 100, "ratio",
+                   "adverse-event multiplier under co-signature and review (below 1)", assumed));
+  s.push_back(real("recognition.promotion_encounters", 0, 1e6, "encounters",
+                   "encounters needed before full recognition", assumed));
+  s.push_back(real("recognition.promotion_max_adverse_rate", 0, 1, "events/encounter",
+                   "highest adverse-event rate allowing promotion", assumed));
+  s.push_back(real("recognition.revocation_prob_per_paid_claim", 0, 1, "probability",
+                   "probability that a paid claim leads to revocation", assumed));
+  s.push_back(flag("recognition.shared_disciplinary_repository",
+                   "revocation applies in every recognizing state (else only where the claim arose)", assumed));
+  s.push_back(flag("recognition.real_time_verification",
+                   "platforms see revocations at once (else after verification_lag_days)", assumed));
+  s.push_back(real("recognition.verification_lag_days", 0, 3650, "days", "delay before platforms see a revocation",
+                   assumed));
+  s.push_back(real("recognition.application_fee_usd", 0, big, "USD", "fee per recognition application", assumed));
+  s.push_back(real("recognition.processing_days_low", 0, 3650, "days", "shortest recognition review",
+                   "EU Directive 2005/36/EC Art. 51: decision within 3 months (U); assumption"));
+  s.push_back(real("recognition.processing_days_high", 0, 3650, "days", "longest recognition review",
+                   "EU Directive 2005/36/EC Art. 51 (U); assumption"));
+  s.push_back(real("recognition.language_concordance_share", 0, 1, "fraction",
+                   "share of participants speaking the language of LEP patients", assumed));
+  s.push_back(real("recognition.malpractice_covered_share", 0, 1, "fraction",
+                   "share of participants whose insurance covers US patients", assumed));
+
+  // --- exceptions and dated context -----------------------------------------
+  s.push_back(flag("exceptions.consultation_enabled", "physician-to-physician consultation exception in force",
+                   "state medical practice acts (consultation exceptions; U)"));
+  s.push_back(real("exceptions.consultation_share", 0, 1, "fraction",
+                   "share of new episodes that are a consultation with a distant physician", assumed));
+  s.push_back(flag("exceptions.emergency_telepsychiatry_enabled", "emergency telepsychiatry exception in force",
+                   "scenario-specific"));
+  s.push_back(real("exceptions.emergency_share", 0, 1, "fraction",
+                   "share of new episodes of the emergency specialty that are emergencies", assumed));
+  s.push_back(text("exceptions.emergency_specialty", {}, "specialty whose emergencies the exception covers",
+                   "scenario-specific"));
+  s.push_back(date("controlled_substances.flexibility_start_date",
+                   "first day of the DEA telemedicine flexibilities (in-person rule lifted)"));
+  s.push_back(date("controlled_substances.flexibility_end_date", "last day of the DEA flexibilities"));
+  s.push_back(date("coverage_change.*.start_date", "day from which a coverage change applies"));
+  for (const char* payer : {"medicare", "medicaid", "private", "uninsured"})
+    for (const char* key : {"telehealth_covered_urban", "telehealth_covered_rural", "cost_share", "forgo_prob"}) {
+      ParamSpec spec = *std::find_if(s.begin(), s.end(), [&](const ParamSpec& p) {
+        return p.pattern == std::string("coverage.") + payer + "." + key;
+      });
+      spec.pattern = std::string("coverage_change.*.") + payer + "." + key;
+      spec.meaning = "new value of coverage." + std::string(payer) + "." + key + " from the change's start date";
+      spec.source = "scenario-specific";
+      s.push_back(optional(std::move(spec)));
+    }
+
   return s;
 }
 

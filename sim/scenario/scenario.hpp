@@ -13,6 +13,15 @@
 
 namespace licsim {
 
+/// A CSV data file named by a `*_file` key, parsed but not interpreted.
+struct DataTable {
+  std::string path;
+  std::string text;  ///< verbatim, stored with the output
+  std::vector<std::string> header;
+  std::vector<std::vector<std::string>> rows;
+  std::vector<int> row_lines;
+};
+
 /// Where a value came from, for error messages.
 struct Origin {
   std::string file;  ///< file name, "--set" or "<dict>"
@@ -56,6 +65,8 @@ class Scenario {
   /// Raw text of the data files, stored with the output for reproducibility.
   std::string jurisdictions_csv;
   std::string foreign_locations_csv;
+  /// Every other data file (regime data), by the key that names it.
+  std::map<std::string, DataTable> tables;
 
  private:
   const Value& at(const std::string& key) const;

@@ -20,6 +20,9 @@ TEST_CASE("no telemedicine coverage, no telemedicine") {
     o.push_back(std::string("coverage.") + payer + ".telehealth_covered_urban=0");
     o.push_back(std::string("coverage.") + payer + ".telehealth_covered_rural=0");
   }
+  // Consultations and emergencies are paid as part of the referring or emergency care.
+  o.push_back("exceptions.consultation_share=0");
+  o.push_back("exceptions.emergency_share=0");
   const Results r = run_with(o);
   CHECK(test::telehealth(r) == 0);
   CHECK(total(r, m_served_in_person) > 0);
@@ -143,6 +146,7 @@ TEST_CASE("patients who forgo for cost leave their episodes unmet at once") {
   std::vector<std::string> o;
   for (const char* payer : {"medicare", "medicaid", "private", "uninsured"})
     o.push_back(std::string("coverage.") + payer + ".forgo_prob=1");
+  o.push_back("exceptions.emergency_share=0");  // emergencies are never forgone for cost
   const Results r = run_with(o, 30);
   // Only follow-ups of nobody exist, so nothing at all is served.
   CHECK(test::served(r) == 0);

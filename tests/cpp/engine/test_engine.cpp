@@ -87,7 +87,7 @@ TEST_CASE("episode volume matches the visit rates of the population") {
 TEST_CASE("bad run settings are refused with the option named") {
   RunOptions o;
   o.scale = 0;
-  CHECK_THROWS_WITH_AS(validate(o), "--scale: expected a number in (0, 1], got 0.000000", UsageError);
+  CHECK_THROWS_WITH_AS(validate(o), "--scale: expected a number in (0, 1], got 0", UsageError);
   o = RunOptions{};
   o.replicates = 0;
   CHECK_THROWS_WITH_AS(validate(o), "--replicates: expected an integer in [1, 100000], got 0", UsageError);

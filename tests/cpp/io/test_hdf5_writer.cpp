@@ -19,9 +19,8 @@ std::filesystem::path fresh_dir(const std::string& name) {
   return dir;
 }
 
-OutputMetadata meta_for(const Scenario& s) {
-  return {to_toml(s), "state_only.toml", s.jurisdictions_csv, s.foreign_locations_csv, 7, 1, 0.0005,
-          "2026-01-01T00:00:00Z"};
+OutputMetadata meta_for(const Scenario& s, int days = 40) {
+  return make_metadata(s, "state_only.toml", 7, 1, 0.0005, days);
 }
 
 std::vector<hsize_t> dims_of(hid_t file, const char* path) {
@@ -62,12 +61,12 @@ TEST_CASE("an existing file is never overwritten without force") {
   std::ofstream(path) << "precious";
   const Scenario s = test::baseline();
   const Results r = run(s, test::small_run(5));
-  CHECK_THROWS_AS(write_results(path, r, meta_for(s), false), OutputError);
+  CHECK_THROWS_AS(write_results(path, r, meta_for(s, 5), false), OutputError);
   std::ifstream in(path);
   std::string content;
   in >> content;
   CHECK(content == "precious");
-  write_results(path, r, meta_for(s), true);
+  write_results(path, r, meta_for(s, 5), true);
   CHECK(H5Fis_hdf5(path.c_str()) > 0);
 }
 

@@ -1,0 +1,178 @@
+#include "engine/regimes/regime_set.hpp"
+
+#include <algorithm>
+
+#include "core/errors.hpp"
+#include "engine/regimes/build_context.hpp"
+#include "engine/regimes/regimes.hpp"
+
+namespace licsim {
+
+namespace {
+
+using Factory = std::unique_ptr<Regime> (*)(const RegimeBuildContext&);
+
+/// Every regime licsim knows, by the scenario table that switches it on. The
+/// order is the order in which authorities are asked for.
+constexpr std::pair<const char*, Factory> registry[] = {
+    {"compact", make_compact},
+    {"registration", make_registration},
+    {"national_license", make_national_license},
+    {"telemed_act", make_telemed_act},
+    {"waiver", make_waiver},
+    {"recognition", make_recognition},
+};
+
+const char* const coverage_keys[] = {"telehealth_covered_urban", "telehealth_covered_rural", "cost_share",
+                                     "forgo_prob"};
+
+double& coverage_field(PayerCoverage& c, int k) {
+  switch (k) {
+    case 0: return c.telehealth_covered_urban;
+    case 1: return c.telehealth_covered_rural;
+    case 2: return c.cost_share;
+    default: return c.forgo_prob;
+  }
+}
+
+}  // namespace
+
+RegimeSet::RegimeSet(const Scenario& sc, const ModelParams& params, const Calendar& calendar, int days)
+    : params_(params), n_specialties_(params.specialties.size()) {
+  const RegimeBuildContext ctx(sc, params, calendar.start, days);
+  for (const auto& [name, make] : registry)
+    if (sc.boolean(std::string(name) + ".enabled")) regimes_.push_back(make(ctx));
+  const bool consultation = sc.boolean("exceptions.consultation_enabled");
+  const bool emergency = sc.boolean("exceptions.emergency_telepsychiatry_enabled");
+  if (consultation || emergency) regimes_.push_back(make_exceptions(ctx));
+  consultation_share_ = sc.real("exceptions.consultation_share");
+  emergency_share_ = sc.real("exceptions.emergency_share");
+  const auto& specialty = sc.text("exceptions.emergency_specialty");
+  const auto it = std::find_if(params.specialties.begin(), params.specialties.end(),
+                               [&](const SpecialtyParams& s) { return s.name == specialty; });
+  if (it == params.specialties.end()) {
+    const auto o = sc.origin("exceptions.emergency_specialty");
+    throw ScenarioError(o.file, o.line, "exceptions.emergency_specialty",
+                        "expected the name of a [specialty.<name>] table, got \"" + specialty + "\"");
+  }
+  emergency_specialty_ = static_cast<std::size_t>(it - params.specialties.begin());
+
+  // Coverage changes, in date order; the baseline applies before the first.
+  coverage_schedule_.emplace_back(std::numeric_limits<int>::min(), params.coverage);
+  std::vector<std::pair<int, std::string>> changes;
+  for (const auto& name : sc.members("coverage_change"))
+    changes.emplace_back(ctx.day_of_key("coverage_change." + name + ".start_date").value_or(0), name);
+  std::stable_sort(changes.begin(), changes.end());
+  for (const auto& [start, name] : changes) {
+    auto coverage = coverage_schedule_.back().second;
+    for (int p = 0; p < payer_count; ++p)
+      for (int k = 0; k < 4; ++k) {
+        const std::string key = "coverage_change." + name + "." + std::string(payer_names[p]) + "." + coverage_keys[k];
+        if (sc.has(key)) coverage_field(coverage[p], k) = sc.real(key);
+      }
+    coverage_schedule_.emplace_back(start, coverage);
+  }
+  const auto flex_start = ctx.day_of_key("controlled_substances.flexibility_start_date");
+  if (flex_start) {
+    controlled_flexibility_ = {*flex_start, -1};
+    if (const auto end = ctx.day_of_key("controlled_substances.flexibility_end_date"))
+      controlled_flexibility_.end = *end + 1;
+  }
+}
+
+std::vector<ExtraClinicianGroup> RegimeSet::extra_clinicians() const {
+  std::vector<ExtraClinicianGroup> out;
+  for (const auto& r : regimes_)
+    for (const auto& e : r->extra_clinicians()) out.push_back(e);
+  return out;
+}
+
+void RegimeSet::prepare(Workforce& w, std::uint64_t seed, std::uint32_t replicate) {
+  for (auto& r : regimes_) r->prepare(w, seed, replicate);
+  national_pools_.assign(regimes_.size(), {});
+  const std::size_t n_platforms = params_.platforms.size();
+  for (std::size_t i = 0; i < regimes_.size(); ++i) {
+    auto& pools = national_pools_[i];
+    pools.resize(n_platforms * n_specialties_);
+    for (std::size_t k = 0; k < pools.size(); ++k) pools[k].members = w.telehealth_any[k];
+  }
+}
+
+Authority RegimeSet::authority(const Workforce& w, ClinicianId c, const EncounterQuery& q) const {
+  if (w.authorized(c, q.location))
+    return ((w.compact[c] >> q.location) & 1u) ? Authority::compact_license : Authority::full_license;
+  for (const auto& r : regimes_) {
+    const Authority a = r->grants(w, c, q);
+    if (a != Authority::none) return a;
+  }
+  return Authority::none;
+}
+
+bool RegimeSet::on_state_register(const Workforce& w, ClinicianId c, std::size_t loc, int day) const {
+  if (w.authorized(c, loc)) return true;
+  for (const auto& r : regimes_)
+    if (r->state_pool_grant(w, c, loc, day) != Authority::none) return true;
+  return false;
+}
+
+bool RegimeSet::within_limits(const Workforce& w, ClinicianId c, Authority a, int day) const {
+  for (const auto& r : regimes_)
+    if (!r->within_limits(w, c, a, day)) return false;
+  return true;
+}
+
+double RegimeSet::harm_multiplier(const Workforce& w, ClinicianId c, Authority a) const {
+  double m = 1.0;
+  for (const auto& r : regimes_) m *= r->harm_multiplier(w, c, a);
+  return m;
+}
+
+void RegimeSet::on_encounter(Workforce& w, ClinicianId c, Authority a, bool harmed, int day) {
+  for (auto& r : regimes_) r->on_encounter(w, c, a, harmed, day);
+}
+
+void RegimeSet::on_paid_claim(Workforce& w, ClinicianId c, Authority a, std::size_t location, int day) {
+  for (auto& r : regimes_) r->on_paid_claim(w, c, a, location, day);
+}
+
+PathwayOffer RegimeSet::best_offer(const Workforce& w, ClinicianId c, std::size_t j, int day,
+                                   double daily_value) const {
+  const auto& reg = params_.regulators[j];
+  PathwayOffer best{Pathway::full_license, Authority::full_license, reg.license_fee_usd, params_.paperwork_hours,
+                    reg.processing_days_low, reg.processing_days_high, reg.approval_prob, true};
+  const auto cost = [&](const PathwayOffer& o) {
+    return o.fee_usd + o.paperwork_hours * params_.hourly_value_usd +
+           0.5 * (o.days_low + o.days_high) * daily_value;
+  };
+  for (std::size_t i = 0; i < regimes_.size(); ++i)
+    if (auto o = regimes_[i]->offer(w, c, j, day); o && cost(*o) < cost(best)) {
+      best = *o;
+      best.regime = static_cast<int>(i);
+    }
+  return best;
+}
+
+void RegimeSet::grant(Workforce& w, ClinicianId c, std::size_t j, const PathwayOffer& offer, int day) {
+  if (offer.grants == Authority::full_license || offer.grants == Authority::compact_license) {
+    w.active[c] |= std::uint64_t{1} << j;
+    if (offer.grants == Authority::compact_license) w.compact[c] |= std::uint64_t{1} << j;
+    w.enter_telehealth_pools(c, j);
+  }
+  if (offer.regime >= 0) regimes_[static_cast<std::size_t>(offer.regime)]->on_granted(w, c, j, offer.pathway, day);
+}
+
+void RegimeSet::start_day(int day, RegimeServices& services) {
+  for (auto& r : regimes_) r->start_day(day, services);
+}
+
+const std::array<PayerCoverage, payer_count>& RegimeSet::coverage(int day) const {
+  for (std::size_t i = coverage_schedule_.size(); i-- > 1;)
+    if (day >= coverage_schedule_[i].first) return coverage_schedule_[i].second;
+  return coverage_schedule_.front().second;
+}
+
+bool RegimeSet::controlled_in_person_rule(int day) const {
+  return params_.controlled_in_person_rule && !controlled_flexibility_.contains(day);
+}
+
+}  // namespace licsim

@@ -1,0 +1,72 @@
+#pragma once
+// The regimes a scenario switches on, and the dated policy context (telemedicine
+// coverage, controlled-substance rule). The care and licensing code talk to
+// this class only.
+#include <array>
+#include <memory>
+#include <vector>
+
+#include "engine/calendar.hpp"
+#include "engine/regimes/regime.hpp"
+#include "model/model_params.hpp"
+#include "scenario/scenario.hpp"
+
+namespace licsim {
+
+class RegimeSet {
+ public:
+  RegimeSet(const Scenario& scenario, const ModelParams& params, const Calendar& calendar, int days);
+
+  // --- world ---------------------------------------------------------------
+  std::vector<ExtraClinicianGroup> extra_clinicians() const;
+  /// Regime traits on the clinicians and the national telemedicine pools.
+  void prepare(Workforce& w, std::uint64_t seed, std::uint32_t replicate);
+
+  // --- care (parallel phase: read-only except per-clinician hooks) --------
+  /// The authority under which c may give this encounter (full or compact
+  /// license first, then the regimes in order), or Authority::none.
+  Authority authority(const Workforce& w, ClinicianId c, const EncounterQuery& q) const;
+  /// Whether the state's register (what a verifying platform sees) shows c as
+  /// able to give telemedicine in `loc` today.
+  bool on_state_register(const Workforce& w, ClinicianId c, std::size_t loc, int day) const;
+  std::size_t size() const { return regimes_.size(); }
+  const Regime& regime(std::size_t i) const { return *regimes_[i]; }
+  /// National pool of regime i for (platform, specialty).
+  Pool& national_pool(std::size_t i, std::size_t platform, std::size_t specialty) {
+    return national_pools_[i][platform * n_specialties_ + specialty];
+  }
+  bool within_limits(const Workforce& w, ClinicianId c, Authority a, int day) const;
+  double harm_multiplier(const Workforce& w, ClinicianId c, Authority a) const;
+  void on_encounter(Workforce& w, ClinicianId c, Authority a, bool harmed, int day);
+  void on_paid_claim(Workforce& w, ClinicianId c, Authority a, std::size_t location, int day);
+
+  // --- licensing (serial phase) --------------------------------------------
+  /// The cheapest route for c to an authorization in j, counting `daily_value`
+  /// for each day of waiting; the traditional full license is always offered.
+  PathwayOffer best_offer(const Workforce& w, ClinicianId c, std::size_t j, int day,
+                          double daily_value) const;
+  /// Applies a granted application: full/compact licenses here, others by the
+  /// regime that offered them.
+  void grant(Workforce& w, ClinicianId c, std::size_t j, const PathwayOffer& offer, int day);
+  void start_day(int day, RegimeServices& services);
+
+  // --- dated context ---------------------------------------------------------
+  const std::array<PayerCoverage, payer_count>& coverage(int day) const;
+  bool controlled_in_person_rule(int day) const;
+  double consultation_share() const { return consultation_share_; }
+  double emergency_share(std::size_t specialty) const {
+    return specialty == emergency_specialty_ ? emergency_share_ : 0.0;
+  }
+
+ private:
+  const ModelParams& params_;
+  std::vector<std::unique_ptr<Regime>> regimes_;
+  std::vector<std::vector<Pool>> national_pools_;
+  std::size_t n_specialties_ = 0;
+  std::vector<std::pair<int, std::array<PayerCoverage, payer_count>>> coverage_schedule_;
+  Window controlled_flexibility_{0, 0};
+  double consultation_share_ = 0, emergency_share_ = 0;
+  std::size_t emergency_specialty_ = 0;
+};
+
+}  // namespace licsim

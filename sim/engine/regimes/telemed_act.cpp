@@ -1,0 +1,35 @@
+// TELE-MED Act (H.R. 3081 / S. 1778, 114th Congress): a practitioner licensed in
+// any state may treat Medicare beneficiaries by telemedicine in any state.
+// Nobody else is affected.
+#include "engine/regimes/regimes.hpp"
+
+namespace licsim {
+
+namespace {
+
+class TelemedAct final : public Regime {
+ public:
+  explicit TelemedAct(const RegimeBuildContext& ctx) : window_(ctx.window("telemed_act")), n_us_(ctx.scenario.places.us.size()) {}
+  std::string_view name() const override { return "telemed_act"; }
+
+  bool opens_national_pool(const EncounterQuery& q) const override {
+    return window_.contains(q.day) && q.modality == Modality::telehealth &&
+           q.payer == static_cast<std::uint8_t>(Payer::medicare) && q.location < n_us_;
+  }
+  Authority national_grant(const Workforce& w, ClinicianId c, int) const override {
+    return w.active[c] != 0 ? Authority::telemed_act : Authority::none;
+  }
+  Authority grants(const Workforce& w, ClinicianId c, const EncounterQuery& q) const override {
+    return opens_national_pool(q) ? national_grant(w, c, q.day) : Authority::none;
+  }
+
+ private:
+  Window window_;
+  std::size_t n_us_;
+};
+
+}  // namespace
+
+std::unique_ptr<Regime> make_telemed_act(const RegimeBuildContext& ctx) { return std::make_unique<TelemedAct>(ctx); }
+
+}  // namespace licsim

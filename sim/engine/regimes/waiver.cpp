@@ -1,0 +1,47 @@
+// Emergency waiver (COVID-19 style): while a state's waiver is in force, a
+// clinician licensed in any US state may treat its patients by telemedicine.
+// Waivers start together and end state by state on dates from data.
+#include "engine/regimes/regimes.hpp"
+
+namespace licsim {
+
+namespace {
+
+class Waiver final : public Regime {
+ public:
+  explicit Waiver(const RegimeBuildContext& ctx) {
+    const int start = ctx.day_of_key("waiver.start_date").value_or(0);
+    const auto default_end = ctx.day_of_key("waiver.default_end_date");
+    // End dates are the last day a waiver applied.
+    windows_.assign(ctx.scenario.places.us.size(), Window{start, default_end ? *default_end + 1 : -1});
+    if (ctx.scenario.text("waiver.end_dates_file").empty()) return;
+    const auto& t = ctx.table("waiver.end_dates_file");
+    for (std::size_t r = 0; r < t.rows.size(); ++r) {
+      const auto j = ctx.jurisdiction(t, r, "code");
+      const auto end = ctx.date(t, r, "end_date");
+      if (!end) RegimeBuildContext::fail(t, r, "end_date", "expected a date, got an empty field");
+      windows_[j].end = std::max(start, *end + 1);
+    }
+  }
+  std::string_view name() const override { return "waiver"; }
+
+  bool opens_national_pool(const EncounterQuery& q) const override {
+    return q.modality == Modality::telehealth && q.location < windows_.size() &&
+           windows_[q.location].contains(q.day);
+  }
+  Authority national_grant(const Workforce& w, ClinicianId c, int) const override {
+    return w.active[c] != 0 ? Authority::waiver : Authority::none;
+  }
+  Authority grants(const Workforce& w, ClinicianId c, const EncounterQuery& q) const override {
+    return opens_national_pool(q) ? national_grant(w, c, q.day) : Authority::none;
+  }
+
+ private:
+  std::vector<Window> windows_;
+};
+
+}  // namespace
+
+std::unique_ptr<Regime> make_waiver(const RegimeBuildContext& ctx) { return std::make_unique<Waiver>(ctx); }
+
+}  // namespace licsim
