@@ -1,0 +1,123 @@
+"""Opening licsim result files (HDF5) as xarray Datasets, with a check that they are licsim's."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any, Union
+
+import h5py
+import numpy as np
+import xarray as xr
+
+PathLike = Union[str, "os.PathLike[str]"]
+
+#: Groups every licsim result file holds.
+GROUPS = ("metrics", "breakdown", "flows")
+
+#: Root attributes that mark a file as a licsim result.
+REQUIRED_ATTRS = ("licsim_version", "scenario_toml", "seed", "replicates", "scale")
+
+#: Root attributes copied onto every Dataset that :func:`open_result` returns.
+PROVENANCE_ATTRS = ("licsim_version", "scenario_file", "scenario_toml", "seed", "replicates", "scale", "created_utc")
+
+
+def _plain(value: Any) -> Any:
+    """HDF5 attribute value as a plain Python value (str, int, float)."""
+    if isinstance(value, bytes):
+        return value.decode("utf-8")
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def check_result_file(path: PathLike, group: str | None = None) -> Path:
+    """Check that ``path`` is a licsim result file (and holds ``group``); return it as a Path.
+
+    Raises FileNotFoundError if there is no such file and ValueError, naming the path, if
+    the file is not HDF5, lacks licsim's root attributes, or has no group ``group``.
+    """
+    p = Path(path)
+    if not p.is_file():
+        raise FileNotFoundError(f"{p}: no such file")
+    if not h5py.is_hdf5(p):
+        raise ValueError(f"{p}: not a licsim result file (not an HDF5 file)")
+    with h5py.File(p, "r") as f:
+        missing = [a for a in REQUIRED_ATTRS if a not in f.attrs]
+        if missing:
+            raise ValueError(f"{p}: not a licsim result file (no root attribute {', '.join(missing)})")
+        if group is not None and not isinstance(f.get(group), h5py.Group):
+            present = ", ".join(k for k in f if isinstance(f[k], h5py.Group)) or "none"
+            raise ValueError(f"{p}: no group '{group}' in this licsim result file (groups: {present})")
+    return p
+
+
+def run_info(path: PathLike) -> dict[str, Any]:
+    """Root attributes of a result file as plain Python values, plus the parsed scenario.
+
+    Keys: every root attribute (``licsim_version``, ``seed``, ``replicates``, ``scale``,
+    ``scenario_file``, ``scenario_toml``, ``created_utc``, ...) and ``scenario``, the
+    resolved scenario as a dict (parsed from ``scenario_toml``).
+    """
+    p = check_result_file(path)
+    with h5py.File(p, "r") as f:
+        info = {name: _plain(value) for name, value in f.attrs.items()}
+    info["scenario"] = tomllib.loads(info["scenario_toml"])
+    return info
+
+
+def open_result(path: PathLike, group: str = "metrics") -> xr.Dataset:
+    """Open one group of a licsim result file as an in-memory xarray Dataset.
+
+    ``group`` is ``metrics`` (daily, by jurisdiction), ``breakdown`` (monthly, by payer, area
+    and specialty) or ``flows`` (monthly encounters by patient and clinician location). Day
+    and month coordinates are decoded to datetime64. The run's provenance (version, seed,
+    replicates, scale, scenario) is copied into the Dataset's attributes, with ``source``
+    set to the path. The file is closed on return.
+    """
+    p = check_result_file(path, group)
+    ds = xr.load_dataset(p, group=group, engine="h5netcdf")
+    with h5py.File(p, "r") as f:
+        for name in PROVENANCE_ATTRS:
+            if name in f.attrs:
+                ds.attrs[name] = _plain(f.attrs[name])
+    ds.attrs["source"] = str(p)
+    return ds
+
+
+def open_results(
+    paths: Sequence[PathLike] | Mapping[str, PathLike], group: str = "metrics", dim: str = "run"
+) -> xr.Dataset:
+    """Open the same group of several result files, stacked along a new dimension ``dim``.
+
+    ``paths`` is a sequence of paths (labelled by file name without extension) or a mapping
+    from label to path. All files must share every coordinate (same days, jurisdictions and
+    replicates); otherwise ValueError names the files that differ.
+    """
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]
+    if isinstance(paths, Mapping):
+        labelled = [(str(label), Path(p)) for label, p in paths.items()]
+    else:
+        labelled = [(Path(p).stem, Path(p)) for p in paths]
+    if not labelled:
+        raise ValueError("open_results: no result files given")
+    labels = [label for label, _ in labelled]
+    duplicates = sorted({label for label in labels if labels.count(label) > 1})
+    if duplicates:
+        raise ValueError(f"open_results: duplicate labels {duplicates}; pass a mapping of label to path")
+    datasets = [open_result(p, group) for _, p in labelled]
+    first_label, first = labelled[0][0], datasets[0]
+    for (label, p), ds in zip(labelled[1:], datasets[1:]):
+        for name in first.coords:
+            if name not in ds.coords or not ds[name].equals(first[name]):
+                raise ValueError(
+                    f"{p}: coordinate '{name}' differs from that of {labelled[0][1]} "
+                    f"('{label}' vs '{first_label}'); runs must cover the same days, places and replicates"
+                )
+    combined = xr.concat(datasets, dim=dim, join="exact", combine_attrs="drop_conflicts")
+    combined = combined.assign_coords({dim: labels})
+    combined.attrs["sources"] = [str(p) for _, p in labelled]
+    return combined

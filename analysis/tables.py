@@ -1,0 +1,192 @@
+"""Tables from result Datasets: tidy long form, per-replicate totals, summaries and shares."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+#: Encounter counts by modality; their sum is every episode served.
+SERVED = (
+    "served_in_person",
+    "served_telehealth_in_state",
+    "served_telehealth_cross_state",
+    "served_telehealth_international",
+)
+#: Telemedicine encounters by where clinician and patient were.
+TELEHEALTH = SERVED[1:]
+
+#: Variables recorded at the end of each day (stocks): their total is the end-of-run value.
+STOCKS = frozenset({"authorizations_active", "applications_pending", "waiting"})
+
+#: Daily means whose total is a mean weighted by the encounters served that day.
+ENCOUNTER_WEIGHTED = frozenset({"wait_days_mean"})
+
+#: Derived shares computed by :func:`shares`, with what they divide.
+SHARES = {
+    "cross_state_share_of_telemedicine": "cross-state telemedicine encounters / all telemedicine encounters",
+    "telemedicine_share_of_encounters": "telemedicine encounters / all encounters served",
+    "unmet_share": "episodes forgone / episodes arising",
+}
+
+_TIME_DIMS = ("day", "month")
+
+
+def _variables(ds: xr.Dataset, variables: str | Iterable[str] | None) -> list[str]:
+    if variables is None:
+        return [str(v) for v in ds.data_vars]
+    names = [variables] if isinstance(variables, str) else list(variables)
+    unknown = [v for v in names if v not in ds.data_vars]
+    if unknown:
+        raise KeyError(f"no variable {', '.join(map(repr, unknown))} in this dataset (have: {', '.join(map(str, ds.data_vars))})")
+    return names
+
+
+def served(ds: xr.Dataset) -> xr.DataArray:
+    """Encounters served (in person plus all telemedicine), same dimensions as the inputs."""
+    return sum((ds[v] for v in SERVED[1:]), ds[SERVED[0]]).rename("served")
+
+
+def tidy(ds: xr.Dataset, variables: str | Iterable[str] | None = None) -> pd.DataFrame:
+    """Long ("tidy") table: one row per cell of each variable.
+
+    Columns are the variable's dimensions (e.g. ``replicate``, ``day``, ``jurisdiction``),
+    then ``metric`` (the variable name), ``value`` and ``units``. ``variables`` is one name,
+    several, or None for every variable of the Dataset.
+    """
+    frames = []
+    for name in _variables(ds, variables):
+        da = ds[name]
+        frame = da.to_dataframe(name="value").reset_index()[[*da.dims, "value"]]
+        frame.insert(len(da.dims), "metric", name)
+        frame["units"] = da.attrs.get("units", "")
+        frames.append(frame)
+    return pd.concat(frames, ignore_index=True)
+
+
+def _reduce(ds: xr.Dataset, name: str, keep: Sequence[str]) -> xr.DataArray:
+    da = ds[name]
+    over = [d for d in da.dims if d not in keep]
+    if name in STOCKS:
+        time = [d for d in over if d in _TIME_DIMS]
+        if time:
+            da = da.isel({time[0]: -1}, drop=True)
+            over = [d for d in over if d != time[0]]
+        out = da.sum(over)
+    elif name in ENCOUNTER_WEIGHTED:
+        weight = served(ds)
+        num = (da.fillna(0.0) * weight).sum(over)
+        den = weight.sum(over)
+        out = (num / den.where(den > 0)).astype(float)
+    else:
+        out = da.sum(over)
+    out.attrs = dict(da.attrs)
+    return out.rename(name)
+
+
+def totals(ds: xr.Dataset, keep: Sequence[str] | None = None, variables: str | Iterable[str] | None = None) -> xr.Dataset:
+    """Totals of each variable over every dimension not in ``keep``.
+
+    Counts and money are summed; stocks (``authorizations_active``, ``applications_pending``,
+    ``waiting``) take their value at the end of the run; ``wait_days_mean`` becomes the mean
+    weighted by the encounters served (NaN where none were). ``keep`` defaults to the
+    ``run`` and ``replicate`` dimensions that the Dataset has; add ``jurisdiction`` for
+    per-jurisdiction totals.
+    """
+    if keep is None:
+        keep = [d for d in ("run", "replicate") if d in ds.dims]
+    return xr.Dataset({name: _reduce(ds, name, keep) for name in _variables(ds, variables)})
+
+
+def replicate_totals(ds: xr.Dataset, by_jurisdiction: bool = False) -> pd.DataFrame:
+    """Per-replicate totals of every variable as a DataFrame (one row per replicate).
+
+    Rules as in :func:`totals`. With ``by_jurisdiction`` the index is (replicate,
+    jurisdiction); a ``run`` dimension from :func:`open_results` is kept as an index level.
+    """
+    keep = [d for d in ("run", "replicate") if d in ds.dims]
+    if by_jurisdiction:
+        keep.append("jurisdiction")
+    t = totals(ds, keep)
+    columns = [str(v) for v in ds.data_vars]
+    if not keep:  # a single replicate selected away: one row
+        return pd.DataFrame([{name: t[name].item() for name in columns}])
+    return t.to_dataframe(dim_order=keep)[columns]
+
+
+def shares(data: xr.Dataset | pd.DataFrame, by_jurisdiction: bool = False) -> pd.DataFrame:
+    """Derived shares per replicate (and per jurisdiction with ``by_jurisdiction``).
+
+    ``data`` is a metrics Dataset, or a table of totals such as :func:`replicate_totals`
+    (summed over replicates first to get pooled shares). Columns:
+    ``cross_state_share_of_telemedicine``, ``telemedicine_share_of_encounters`` and
+    ``unmet_share`` (see :data:`SHARES`), with the index of the totals; NaN where the
+    denominator is zero.
+    """
+    t = data if isinstance(data, pd.DataFrame) else replicate_totals(data, by_jurisdiction)
+    tele = t[list(TELEHEALTH)].sum(axis=1)
+    all_served = t[list(SERVED)].sum(axis=1)
+
+    def ratio(num: pd.Series, den: pd.Series) -> pd.Series:
+        return num.astype(float) / den.astype(float).where(den > 0)
+
+    return pd.DataFrame(
+        {
+            "cross_state_share_of_telemedicine": ratio(t["served_telehealth_cross_state"], tele),
+            "telemedicine_share_of_encounters": ratio(tele, all_served),
+            "unmet_share": ratio(t["unmet"], t["episodes"]),
+        }
+    )
+
+
+def units_of(ds: xr.Dataset | None, name: str) -> str:
+    """Units of a total or share ``name`` (a variable's ``units`` attribute; "1" for shares)."""
+    if name in SHARES:
+        return "1"
+    if ds is not None and name in ds.data_vars:
+        return str(ds[name].attrs.get("units", ""))
+    return ""
+
+
+def summarize_values(values: pd.DataFrame, low: float = 2.5, high: float = 97.5, units: dict[str, str] | None = None) -> pd.DataFrame:
+    """Mean and the ``low``/``high`` percentiles of each column of per-replicate values.
+
+    Percentiles interpolate linearly between replicates (as ``licsim run`` reports them);
+    NaN values (e.g. a share with a zero denominator) are left out.
+    """
+    rows = {}
+    for name in values.columns:
+        v = values[name].to_numpy(dtype=float)
+        v = v[~np.isnan(v)]
+        lo, hi = np.percentile(v, [low, high]) if v.size else (np.nan, np.nan)
+        rows[name] = {
+            "mean": v.mean() if v.size else np.nan,
+            "low": lo,
+            "high": hi,
+            "units": (units or {}).get(name, ""),
+        }
+    table = pd.DataFrame.from_dict(rows, orient="index", columns=["mean", "low", "high", "units"])
+    table.index.name = "metric"
+    return table
+
+
+def summary(data: xr.Dataset | pd.DataFrame, low: float = 2.5, high: float = 97.5) -> pd.DataFrame:
+    """Mean and percentile interval over replicates of each total (or of each column).
+
+    ``data`` is a metrics Dataset (its :func:`replicate_totals` are summarised) or a
+    DataFrame with one row per replicate, such as :func:`shares`. Returns one row per
+    metric with columns ``mean``, ``low``, ``high`` (default: 2.5 and 97.5 percentiles) and
+    ``units``. A Dataset with a ``run`` dimension gives a (run, metric) index.
+    """
+    if isinstance(data, xr.Dataset):
+        if "run" in data.dims:
+            parts = {str(r): summary(data.sel(run=r), low, high) for r in data["run"].values}
+            return pd.concat(parts, names=["run"])
+        values = replicate_totals(data)
+        units = {name: units_of(data, name) for name in values.columns}
+    else:
+        values = data
+        units = {name: units_of(None, name) for name in values.columns}
+    return summarize_values(values, low, high, units)
