@@ -6,7 +6,7 @@
 #include "core/errors.hpp"
 #include "core/version.hpp"
 #include "engine/engine.hpp"
-#include "engine/model_params.hpp"
+#include "engine/scenario_check.hpp"
 #include "engine/summary.hpp"
 #include "io/hdf5_writer.hpp"
 #include "io/scenario_file.hpp"
@@ -19,7 +19,7 @@ licsim::Scenario load(const std::string& path, const std::map<std::string, std::
   auto scenario = licsim::load_scenario_file(path);
   for (const auto& [key, value] : overrides) licsim::apply_value(scenario, key, value, "<overrides>");
   licsim::finalize_scenario(scenario);
-  (void)licsim::read_model_params(scenario);
+  (void)licsim::check_scenario(scenario);
   return scenario;
 }
 

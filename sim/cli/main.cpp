@@ -16,7 +16,7 @@
 #include "core/errors.hpp"
 #include "core/version.hpp"
 #include "engine/engine.hpp"
-#include "engine/model_params.hpp"
+#include "engine/scenario_check.hpp"
 #include "engine/summary.hpp"
 #include "io/hdf5_writer.hpp"
 #include "scenario/parameter_docs.hpp"
@@ -73,11 +73,13 @@ std::uint64_t parse_seed(const std::string& text) {
   return seed;
 }
 
+std::vector<std::string> notes;  // explanations of module combinations from the last load
+
 licsim::Scenario load(const std::string& path, const std::vector<std::string>& overrides) {
   auto scenario = licsim::load_scenario_file(path);
   for (const auto& o : overrides) licsim::apply_override(scenario, o);
   licsim::finalize_scenario(scenario);
-  (void)licsim::read_model_params(scenario);  // cross-key checks before any work
+  notes = licsim::check_scenario(scenario);  // everything a run would check, before any work
   return scenario;
 }
 
@@ -158,6 +160,7 @@ int cmd_validate(const std::vector<std::string>& args) {
   std::cout << args[0] << ": ok (" << scenario.values().size() << " keys, "
             << scenario.places.us.size() << " jurisdictions, " << scenario.places.foreign.size()
             << " foreign locations)\n";
+  for (const auto& note : notes) std::cout << "note: " << note << "\n";
   return 0;
 }
 

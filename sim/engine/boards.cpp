@@ -137,10 +137,9 @@ void Boards::review_unmet_demand(int day, const std::vector<double>& unmet, Work
         const std::uint64_t bit = std::uint64_t{1} << j;
         if ((w.pending[c] & bit) || !w.available(c, day)) continue;
         if (regimes_.on_state_register(w, c, j, day)) continue;  // already able to serve there
-        const PathwayOffer offer = regimes_.best_offer(w, c, j, day, daily_value);
-        const double cost = offer.fee_usd + offer.paperwork_hours * params_.hourly_value_usd;
-        if (horizon_value <= cost) continue;
-        submit(c, j, day, offer, w);
+        const auto offer = regimes_.best_offer(w, c, j, day, daily_value);
+        if (!offer || horizon_value <= offer->fee_usd + offer->paperwork_hours * params_.hourly_value_usd) continue;
+        submit(c, j, day, *offer, w);
         ++filed;
       }
     }

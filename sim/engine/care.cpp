@@ -108,6 +108,12 @@ bool CarePartition::telehealth_permitted(const CareContext& ctx, const Episode& 
   return with_known && (ep.flags & ep_in_person_history);
 }
 
+Authority CarePartition::lawful_authority(const CareContext& ctx, ClinicianId c, const EncounterQuery& q) const {
+  const Authority a = ctx.regimes.authority(ctx.workforce, c, q);
+  // Beyond a tier's limit (a supervised volume cap) the encounter is unauthorized.
+  return a != Authority::none && ctx.regimes.within_limits(ctx.workforce, c, a, q.day) ? a : Authority::none;
+}
+
 template <class Usable>
 ClinicianId CarePartition::scan(Pool& pool, std::uint64_t pool_key, int day, const CareContext& ctx, Usable usable) {
   const auto n = static_cast<std::uint32_t>(pool.members.size());
@@ -140,8 +146,8 @@ CarePartition::Match CarePartition::try_known(const CareContext& ctx, Episode& e
   }
   const bool tele_possible = (ep.flags & ep_telehealth_covered) && telehealth_permitted(ctx, ep, true, day);
   if (tele_possible && w.can_see_telehealth(c, day)) {
-    const Authority a = ctx.regimes.authority(w, c, query(ctx, ep, loc, Modality::telehealth, day));
-    if ((a != Authority::none && ctx.regimes.within_limits(w, c, a, day)) || w.has(c, flag_non_compliant)) {
+    const Authority a = lawful_authority(ctx, c, query(ctx, ep, loc, Modality::telehealth, day));
+    if (a != Authority::none || w.has(c, flag_non_compliant)) {
       m.clinician = c;
       m.modality = Modality::telehealth;
       m.authority = a;
@@ -173,8 +179,8 @@ CarePartition::Match CarePartition::try_platform(const CareContext& ctx, Episode
     for (int attempt = 0; attempt < 2 && !any.empty(); ++attempt) {
       const ClinicianId c = any[rng.below(any.size())];
       if (!w.can_see_telehealth(c, day)) continue;
-      const Authority a = regimes.authority(w, c, q);
-      if ((a != Authority::none && regimes.within_limits(w, c, a, day)) || w.has(c, flag_non_compliant)) {
+      const Authority a = lawful_authority(ctx, c, q);
+      if (a != Authority::none || w.has(c, flag_non_compliant)) {
         m.clinician = c;
         m.authority = a;
         return m;
@@ -188,7 +194,7 @@ CarePartition::Match CarePartition::try_platform(const CareContext& ctx, Episode
       return w.can_see_telehealth(c, day) && regimes.on_state_register(w, c, loc, day);
     });
     if (m.clinician != no_clinician) {
-      m.authority = regimes.authority(w, m.clinician, q);  // none if the register is out of date
+      m.authority = lawful_authority(ctx, m.clinician, q);  // none if the register is out of date
       return m;
     }
     // Rules under which any US licensee may act (waiver, TELE-MED, national license, exceptions).
@@ -200,7 +206,7 @@ CarePartition::Match CarePartition::try_platform(const CareContext& ctx, Episode
         return w.can_see_telehealth(c, day) && r.national_grant(w, c, day) != Authority::none;
       });
       if (m.clinician != no_clinician) {
-        m.authority = regimes.authority(w, m.clinician, q);
+        m.authority = lawful_authority(ctx, m.clinician, q);
         return m;
       }
     }
@@ -287,8 +293,9 @@ void CarePartition::handle(const CareContext& ctx, Episode& ep, int day) {
   if (disrupted && (ep.flags & ep_follow_up) && !(ep.flags & ep_disruption_counted)) {
     metric(st.home, m_relationships_disrupted) += 1;
     ep.flags |= ep_disruption_counted;
-    // A relationship that stood on a regime's authority was cut by a rule change.
-    if (is_regime_authority(ep.last_authority)) ep.flags |= ep_rule_disrupted;
+    // Cut by a rule change: lawful here, under a regime, at the last encounter
+    // (not a patient who has since travelled).
+    if (is_regime_authority(ep.last_authority) && ep.last_location == loc) ep.flags |= ep_rule_disrupted;
   }
   if (m.clinician == no_clinician) {
     const bool away = loc != st.home;
@@ -440,6 +447,7 @@ void CarePartition::serve(const CareContext& ctx, Episode& ep, const Match& m, s
       if (!tele || (m.known && (ep.flags & ep_in_person_history))) flags |= ep_in_person_history;
       Episode next{follow_up_uid(ep.uid), ep.patient, c, static_cast<std::int32_t>(when), ep.stratum, flags};
       next.last_authority = m.authority;
+      next.last_location = loc;
       follow_ups_by_day_[static_cast<std::size_t>(when)].push_back(next);
     }
   }

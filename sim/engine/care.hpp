@@ -28,6 +28,7 @@ struct Episode {
   std::uint16_t stratum;
   std::uint16_t flags;           ///< EpisodeFlag bits
   Authority last_authority = Authority::none;  ///< under which the known clinician last acted
+  std::uint8_t last_location = 0;              ///< where the patient was at that encounter
 };
 
 /// Everything a partition reads but does not own.
@@ -80,6 +81,8 @@ class CarePartition {
   Match try_platform(const CareContext& ctx, Episode& ep, std::uint8_t loc, int day, Stream& rng);
   Match try_in_person(const CareContext& ctx, std::uint8_t loc, int day, Stream& rng);
   bool telehealth_permitted(const CareContext& ctx, const Episode& ep, bool with_known, int day) const;
+  /// The authority for the encounter, none when a tier's limit is reached.
+  Authority lawful_authority(const CareContext& ctx, ClinicianId c, const EncounterQuery& q) const;
   EncounterQuery query(const CareContext& ctx, const Episode& ep, std::uint8_t loc, Modality m, int day) const;
   void end_disruption(Episode& ep, std::size_t home, DisruptionOutcome outcome);
   void serve(const CareContext& ctx, Episode& ep, const Match& m, std::uint8_t loc, int day,

@@ -50,7 +50,8 @@ using ConstArrayMap = Eigen::Map<const Eigen::ArrayXd>;
 void add_monthly(std::vector<double>& target, const Results& r, int replicate, int month,
                  const std::vector<double>& day_ledger) {
   const auto n = static_cast<Eigen::Index>(day_ledger.size());
-  ArrayMap(&target[r.monthly_index(replicate, month, 0, 0)], n) += ConstArrayMap(day_ledger.data(), n);
+  const std::size_t width = day_ledger.size() / r.jurisdictions.size();
+  ArrayMap(&target[r.monthly_index(replicate, month, 0, width)], n) += ConstArrayMap(day_ledger.data(), n);
 }
 
 /// Adds the boards' [jurisdiction][pathway][PathwayMetric] day into the monthly

@@ -48,3 +48,49 @@ inline double telehealth(const Results& r) {
 }
 
 }  // namespace licsim::test
+
+#include "engine/calendar.hpp"
+#include "engine/model_params.hpp"
+#include "engine/regimes/regime_set.hpp"
+#include "engine/workforce.hpp"
+
+namespace licsim::test {
+
+/// A scenario's regimes with a replicate's workforce, for unit tests of rules.
+struct RegimeWorld {
+  Scenario scenario;
+  ModelParams params;
+  Calendar calendar;
+  RegimeSet regimes;
+  std::vector<std::vector<Expiry>> expiries;
+  Workforce workforce;
+  explicit RegimeWorld(const std::vector<std::string>& overrides, int days = 400, double scale = 0.001)
+      : scenario(baseline(overrides)),
+        params(read_model_params(scenario)),
+        calendar(*parse_date(params.start_date), days),
+        regimes(scenario, params, calendar, days),
+        workforce(build_workforce(scenario.places, params, scale, 1, 0, days, expiries, regimes.extra_clinicians())) {
+    regimes.prepare(workforce, 1, 0);
+  }
+  std::size_t code(const char* c) const { return *scenario.places.find(c); }
+  /// Day index of a date.
+  int day(const char* date) const {
+    return static_cast<int>((std::chrono::sys_days{*parse_date(date)} - std::chrono::sys_days{calendar.start}).count());
+  }
+  /// First clinician matching `pred`.
+  template <class Pred>
+  ClinicianId find(Pred pred) const {
+    for (ClinicianId c = 0; c < workforce.size(); ++c)
+      if (pred(c)) return c;
+    return no_clinician;
+  }
+  /// A US-based clinician licensed only in `home`.
+  ClinicianId licensed_only_in(std::size_t home) const {
+    return find([&](ClinicianId c) { return !workforce.is_abroad(c) && workforce.active[c] == (std::uint64_t{1} << home); });
+  }
+  static EncounterQuery tele(std::size_t loc, Payer payer, int day, std::uint16_t flags = 0) {
+    return {static_cast<std::uint8_t>(loc), static_cast<std::uint8_t>(payer), Modality::telehealth, day, flags, 0};
+  }
+};
+
+}  // namespace licsim::test

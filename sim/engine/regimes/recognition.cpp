@@ -142,9 +142,9 @@ class Recognition final : public Regime {
     Stream rng(seed_, replicate_, Purpose::regulator, static_cast<std::uint64_t>(day), c, 13);
     if (!rng.bernoulli(revocation_prob_)) return;
     const std::uint64_t revoke = shared_repository_ ? (w.supervised[c] | w.recognized[c]) : (std::uint64_t{1} << loc);
+    // The tiers stay recorded; revoked_ masks them (at once in law, for
+    // platforms once verified).
     revoked_[c] |= revoke;
-    w.supervised[c] &= ~revoke;
-    w.recognized[c] &= ~revoke;
     revoked_seen_from_[c] = std::min(revoked_seen_from_[c], day + (real_time_ ? 0 : lag_));
   }
 

@@ -135,19 +135,21 @@ void RegimeSet::on_paid_claim(Workforce& w, ClinicianId c, Authority a, std::siz
   for (auto& r : regimes_) r->on_paid_claim(w, c, a, location, day);
 }
 
-PathwayOffer RegimeSet::best_offer(const Workforce& w, ClinicianId c, std::size_t j, int day,
-                                   double daily_value) const {
-  const auto& reg = params_.regulators[j];
-  PathwayOffer best{Pathway::full_license, Authority::full_license, reg.license_fee_usd, params_.paperwork_hours,
-                    reg.processing_days_low, reg.processing_days_high, reg.approval_prob, true};
+std::optional<PathwayOffer> RegimeSet::best_offer(const Workforce& w, ClinicianId c, std::size_t j, int day,
+                                                  double daily_value) const {
   const auto cost = [&](const PathwayOffer& o) {
-    return o.fee_usd + o.paperwork_hours * params_.hourly_value_usd +
-           0.5 * (o.days_low + o.days_high) * daily_value;
+    return o.fee_usd + o.paperwork_hours * params_.hourly_value_usd + 0.5 * (o.days_low + o.days_high) * daily_value;
   };
+  std::optional<PathwayOffer> best;
+  if (w.active[c] != 0) {
+    const auto& reg = params_.regulators[j];
+    best = PathwayOffer{Pathway::full_license, Authority::full_license, reg.license_fee_usd, params_.paperwork_hours,
+                        reg.processing_days_low, reg.processing_days_high, reg.approval_prob, true};
+  }
   for (std::size_t i = 0; i < regimes_.size(); ++i)
-    if (auto o = regimes_[i]->offer(w, c, j, day); o && cost(*o) < cost(best)) {
+    if (auto o = regimes_[i]->offer(w, c, j, day); o && (!best || cost(*o) < cost(*best))) {
       best = *o;
-      best.regime = static_cast<int>(i);
+      best->regime = static_cast<int>(i);
     }
   return best;
 }

@@ -4,6 +4,7 @@
 // this class only.
 #include <array>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "engine/calendar.hpp"
@@ -42,9 +43,10 @@ class RegimeSet {
 
   // --- licensing (serial phase) --------------------------------------------
   /// The cheapest route for c to an authorization in j, counting `daily_value`
-  /// for each day of waiting; the traditional full license is always offered.
-  PathwayOffer best_offer(const Workforce& w, ClinicianId c, std::size_t j, int day,
-                          double daily_value) const;
+  /// for each day of waiting. The traditional full license is open to every
+  /// US-trained clinician (one holding a US license); nullopt when no route is.
+  std::optional<PathwayOffer> best_offer(const Workforce& w, ClinicianId c, std::size_t j, int day,
+                                         double daily_value) const;
   /// Applies a granted application: full/compact licenses here, others by the
   /// regime that offered them.
   void grant(Workforce& w, ClinicianId c, std::size_t j, const PathwayOffer& offer, int day);

@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "core/errors.hpp"
+#include "model/authority.hpp"
 #include "support.hpp"
 
 using namespace licsim;
@@ -70,6 +71,17 @@ TEST_CASE("breakdown and flows add up to the daily metrics") {
   for (double f : r.flows) flow_encounters += f;
   CHECK(breakdown_episodes == test::total(r, m_episodes));
   CHECK(flow_encounters == test::served(r));
+}
+
+TEST_CASE("encounters by authority add up to the served episodes; the unauthorized slice matches") {
+  const Results r = run(test::baseline({"exceptions.consultation_enabled=true", "compact.enabled=true"}), test::small_run(45));
+  double all = 0, unauthorized = 0;
+  for (std::size_t i = 0; i < r.by_authority.size(); i += 2) {
+    all += r.by_authority[i];
+    if ((i / 2) % authority_count == static_cast<std::size_t>(Authority::none)) unauthorized += r.by_authority[i];
+  }
+  CHECK(all == test::served(r));
+  CHECK(unauthorized == test::total(r, m_unauthorized_encounters));
 }
 
 TEST_CASE("episode volume matches the visit rates of the population") {

@@ -1,0 +1,16 @@
+#pragma once
+// Whole-scenario checks beyond single keys: builds everything a run would
+// (parameters, regimes and their data) and explains combinations of modules
+// that overlap, cancel out or fall outside the simulated period.
+#include <string>
+#include <vector>
+
+#include "scenario/scenario.hpp"
+
+namespace licsim {
+
+/// Throws the first ScenarioError/DataError a run would meet; returns notes
+/// about the combination of modules (empty when there is nothing to say).
+std::vector<std::string> check_scenario(const Scenario& scenario);
+
+}  // namespace licsim
