@@ -223,3 +223,14 @@ TEST_CASE("a coverage change raises telemedicine from its start date, not before
   CHECK(tele_months(changed, 0, 3) == tele_months(base, 0, 3));
   CHECK(tele_months(changed, 3, 6) > 1.2 * tele_months(base, 3, 6));
 }
+
+TEST_CASE("emergency telepsychiatry exception: lawful out-of-state emergencies, mental health only") {
+  const std::vector<std::string> emergencies = {"exceptions.emergency_share=0.3"};
+  auto with = emergencies;
+  with.push_back("exceptions.emergency_telepsychiatry_enabled=true");
+  const Results base = run_scenario(emergencies);
+  const Results exc = run_scenario(with);
+  CHECK(by_authority(base, Authority::emergency_exception) == 0);
+  CHECK(by_authority(exc, Authority::emergency_exception) > 0);
+  CHECK(by_authority(exc, Authority::consultation_exception) == 0);
+}
