@@ -37,6 +37,7 @@ CarePartition::CarePartition(std::size_t specialty, const CareContext& ctx)
   authority_ledger_.assign(n_us * authority_count * 2, 0.0);
   disruption_ledger_.assign(n_us * disruption_outcome_count, 0.0);
   cause_ledger_.assign(n_us * harm_cause_count, 0.0);
+  breakdown_.assign(n_us * payer_count * area_count * breakdown_metric_count, 0.0);
   double sum = 0;
   for (const auto& p : ctx.params.platforms) platform_cumulative_.push_back(sum += p.patient_share);
 }
@@ -68,7 +69,7 @@ void CarePartition::add_arrivals(const CareContext& ctx, int day) {
 }
 
 void CarePartition::run_day(const CareContext& ctx, int day) {
-  for (auto* v : {&ledger_, &flows_, &authority_ledger_, &disruption_ledger_, &cause_ledger_})
+  for (auto* v : {&ledger_, &flows_, &authority_ledger_, &disruption_ledger_, &cause_ledger_, &breakdown_})
     std::fill(v->begin(), v->end(), 0.0);
   relationships_.clear();
   // Waiting episodes keep their place in the queue ahead of today's.
@@ -81,19 +82,22 @@ void CarePartition::run_day(const CareContext& ctx, int day) {
   add_arrivals(ctx, day);
 
   next_waiting_.clear();
-  for (Episode& ep : today_) handle(ctx, ep, day);
+  // The usual-clinician lookup is a random read into a per-patient array:
+  // prefetch it a few episodes ahead so that the memory latency overlaps work.
+  constexpr std::size_t lookahead = 16;
+  for (std::size_t i = 0; i < today_.size(); ++i) {
+    if (i + lookahead < today_.size()) __builtin_prefetch(&ctx.usual_clinician[today_[i + lookahead].patient]);
+    handle(ctx, today_[i], day);
+  }
   waiting_.swap(next_waiting_);
   for (const Episode& ep : waiting_) metric(ctx.population.strata()[ep.stratum].home, m_waiting) += 1;
 }
 
-double& CarePartition::breakdown(const CareContext& ctx, int day, const Stratum& st, BreakdownMetric m) {
-  const auto& res = ctx.results;
-  const std::size_t month = static_cast<std::size_t>(ctx.calendar.month_of_day[day]);
-  std::size_t idx = static_cast<std::size_t>(ctx.replicate) * res.months + month;
-  idx = idx * res.jurisdictions.size() + st.home;
-  idx = (idx * payer_count + st.payer) * area_count + st.rural;
-  idx = (idx * res.specialties.size() + specialty_) * breakdown_metric_count + m;
-  return ctx.results.breakdown[idx];
+double& CarePartition::breakdown(const CareContext&, int, const Stratum& st, BreakdownMetric m) {
+  // Partition-local (the shared array would put specialties on shared cache lines).
+  return breakdown_[((static_cast<std::size_t>(st.home) * payer_count + st.payer) * area_count + st.rural) *
+                        breakdown_metric_count +
+                    m];
 }
 
 EncounterQuery CarePartition::query(const CareContext& ctx, const Episode& ep, std::uint8_t loc, Modality m,

@@ -42,20 +42,21 @@ struct CareContext {
   int days;
   const std::vector<ClinicianId>& usual_clinician;  ///< read-only during the parallel phase
   Workforce& workforce;                             ///< each partition touches its own clinicians
-  Results& results;                                 ///< breakdown slice of the partition's specialty
+  Results& results;                                 ///< not written in the parallel phase
   RegimeSet& regimes;                               ///< rules; per-clinician hooks only in parallel
 };
 
 /// State owned by one specialty for a replicate.
-class CarePartition {
+class alignas(64) CarePartition {  // no cache line shared with another partition
  public:
   CarePartition(std::size_t specialty, const CareContext& ctx);
 
-  /// Runs the day for this specialty. Amounts go to ledger() and flows(); the
-  /// breakdown is written straight into ctx.results (this specialty's slice).
+  /// Runs the day for this specialty. Amounts go to the partition's ledgers,
+  /// which the engine merges in a fixed order.
   void run_day(const CareContext& ctx, int day);
 
   std::vector<double>& ledger() { return ledger_; }  ///< [US jurisdiction][DailyMetric]
+  std::size_t specialty() const { return specialty_; }
   std::vector<double>& flows() { return flows_; }    ///< [place][place][modality]
   /// Unmet telemedicine requests by US jurisdiction since the last licensing review.
   std::vector<double>& unmet_telehealth() { return unmet_telehealth_; }
@@ -66,6 +67,8 @@ class CarePartition {
   std::vector<double>& disruption_ledger() { return disruption_ledger_; }
   /// Adverse events by [US jurisdiction][HarmCause].
   std::vector<double>& cause_ledger() { return cause_ledger_; }
+  /// The day's breakdown by [US jurisdiction][payer][area][BreakdownMetric].
+  std::vector<double>& breakdown_ledger() { return breakdown_; }
 
  private:
   struct Match {
@@ -99,7 +102,7 @@ class CarePartition {
   std::vector<Episode> waiting_, next_waiting_, today_;
   std::vector<std::vector<Episode>> follow_ups_by_day_;
   std::vector<double> ledger_, flows_, unmet_telehealth_;
-  std::vector<double> authority_ledger_, disruption_ledger_, cause_ledger_;
+  std::vector<double> authority_ledger_, disruption_ledger_, cause_ledger_, breakdown_;
   std::vector<std::pair<PatientId, ClinicianId>> relationships_;
   std::vector<double> platform_cumulative_;
 };

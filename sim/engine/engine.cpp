@@ -4,6 +4,7 @@
 
 #include <Eigen/Core>
 
+#include <algorithm>
 #include <cmath>
 #include <sstream>
 
@@ -65,6 +66,17 @@ void add_pathway_flows(Results& r, int replicate, int month, const PathwayLedger
             day_ledger[(j * pathway_count + p) * pathway_metric_count + m];
 }
 
+/// Adds a partition's day [jurisdiction][payer][area][metric] into its
+/// specialty's slice of the monthly breakdown.
+void add_breakdown(Results& r, int replicate, int month, std::size_t specialty, const std::vector<double>& day) {
+  const std::size_t S = r.specialties.size();
+  const std::size_t cells = day.size() / breakdown_metric_count;  // jurisdiction x payer x area
+  const std::size_t base = (static_cast<std::size_t>(replicate) * r.months + static_cast<std::size_t>(month)) * cells;
+  for (std::size_t cell = 0; cell < cells; ++cell)
+    for (std::size_t m = 0; m < breakdown_metric_count; ++m)
+      r.breakdown[((base + cell) * S + specialty) * breakdown_metric_count + m] += day[cell * breakdown_metric_count + m];
+}
+
 /// End-of-month stock of authorizations by pathway, from the clinicians' masks.
 void record_pathway_stocks(const Workforce& w, Results& r, int replicate, int month) {
   const std::size_t n_us = r.jurisdictions.size();
@@ -114,6 +126,12 @@ void run_replicate(const Scenario& scenario, const ModelParams& params, const Po
   const int review_interval = std::max(1, static_cast<int>(std::lround(params.review_interval_days)));
   const int threads = options.threads > 0 ? options.threads : omp_get_max_threads();
   const auto n_partitions = static_cast<int>(partitions.size());
+  // Largest partitions first (by share of visits), so threads finish together.
+  std::vector<std::size_t> order(partitions.size());
+  for (std::size_t s = 0; s < order.size(); ++s) order[s] = s;
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    return params.specialties[a].visit_share > params.specialties[b].visit_share;
+  });
 
   for (int day = 0; day < days; ++day) {
     if (options.cancelled && options.cancelled()) throw Cancelled();
@@ -130,9 +148,21 @@ void run_replicate(const Scenario& scenario, const ModelParams& params, const Po
       boards.review_unmet_demand(day, unmet, workforce);
     }
 
-    // The one parallel region of the step: specialties are independent partitions.
-#pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
-    for (int s = 0; s < n_partitions; ++s) partitions[static_cast<std::size_t>(s)].run_day(ctx, day);
+    // The one parallel region of the step. Specialties are independent
+    // partitions; then each thread applies the day's new patient-clinician
+    // relationships for its own range of patients, in partition order, so the
+    // result is the same for any thread count.
+#pragma omp parallel num_threads(threads)
+    {
+#pragma omp for schedule(dynamic, 1)
+      for (int k = 0; k < n_partitions; ++k) partitions[order[static_cast<std::size_t>(k)]].run_day(ctx, day);
+      const auto n_threads = static_cast<std::uint64_t>(omp_get_num_threads());
+      const auto me = static_cast<std::uint64_t>(omp_get_thread_num());
+      const std::uint64_t lo = population.size() * me / n_threads, hi = population.size() * (me + 1) / n_threads;
+      for (auto& part : partitions)
+        for (const auto& [patient, clinician] : part.relationship_updates())
+          if (patient >= lo && patient < hi) usual_clinician[patient] = clinician;
+    }
 
     // Serial merge in a fixed order, so sums are identical for any thread count.
     boards.record_stocks();
@@ -152,7 +182,7 @@ void run_replicate(const Scenario& scenario, const ModelParams& params, const Po
       add_monthly(results.by_authority, results, replicate, month, part.authority_ledger());
       add_monthly(results.disruptions, results, replicate, month, part.disruption_ledger());
       add_monthly(results.harm_causes, results, replicate, month, part.cause_ledger());
-      for (const auto& [patient, clinician] : part.relationship_updates()) usual_clinician[patient] = clinician;
+      add_breakdown(results, replicate, month, part.specialty(), part.breakdown_ledger());
     }
     const bool month_ends = day + 1 == days || calendar.month_of_day[static_cast<std::size_t>(day) + 1] != month;
     if (month_ends) record_pathway_stocks(workforce, results, replicate, month);

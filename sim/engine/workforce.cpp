@@ -72,6 +72,10 @@ Workforce build_workforce(const Places& places, const ModelParams& params, doubl
       if (parts[s] > 0)
         groups.push_back({static_cast<std::uint8_t>(place), static_cast<std::uint8_t>(s), parts[s], nullptr});
   }
+  // Clinicians of one specialty are contiguous: partitions (one per specialty)
+  // then write to different cache lines.
+  std::stable_sort(groups.begin(), groups.end(),
+                   [](const Group& a, const Group& b) { return a.specialty < b.specialty; });
   for (const auto& e : extras) {
     const auto parts = apportion(static_cast<std::uint32_t>(std::llround(e.count_full_scale * scale)), specialty_shares);
     for (std::size_t s = 0; s < parts.size(); ++s)

@@ -24,7 +24,7 @@ enum ClinicianFlag : std::uint8_t {
 /// A list of clinicians scanned with a per-day cursor. Within a day capacity only
 /// falls and authorizations do not change, so a clinician passed over stays
 /// unusable and the scan never goes back: a day's scans cost O(pool size).
-struct Pool {
+struct alignas(64) Pool {  // own cache line: pools of different specialties sit side by side
   std::vector<ClinicianId> members;
   std::uint32_t start = 0;
   std::uint32_t scanned = 0;
