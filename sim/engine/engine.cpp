@@ -108,6 +108,7 @@ void run_replicate(const Scenario& scenario, const ModelParams& params, const Po
   Workforce workforce = build_workforce(places, params, options.scale, options.seed, rep, days, expiries,
                                         regimes.extra_clinicians());
   regimes.prepare(workforce, options.seed, rep);
+  if (replicate == 0) results.clinicians = workforce.size();
   Boards boards(params, places, workforce, regimes, options.scale, days, options.seed, rep);
   int services_day = 0;
   RegimeServices services{workforce, [&](ClinicianId c, std::size_t j, const PathwayOffer& offer) {
@@ -208,6 +209,7 @@ Results run(const Scenario& scenario, const RunOptions& options) {
 
   Results results;
   results.replicates = options.replicates;
+  results.patients = population.size();
   results.days = days;
   results.months = calendar.months();
   results.start_date = params.start_date;

@@ -4,6 +4,7 @@
 #include <hdf5_hl.h>  // dimension scales (H5DS)
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
@@ -130,13 +131,20 @@ std::vector<std::int32_t> iota(std::size_t n) {
   return v;
 }
 
-/// Writes a variable over the given dimension scales. Counts go out as int64.
+/// Writes a variable over the given dimension scales. Counts go out as int32
+/// (a cell is one day or month of one jurisdiction: far below 2^31 even at full
+/// scale), or int64 when a value would not fit.
 void variable(hid_t group, const std::string& name, const std::vector<hid_t>& scales,
               const std::vector<hsize_t>& dims, const std::vector<double>& data, bool count,
               std::string_view units, std::string_view description) {
-  Handle dset(create_dataset(group, name, count ? H5T_STD_I64LE : H5T_IEEE_F64LE, dims), H5Dclose,
-              name);
-  if (count) {
+  const bool fits_int32 = std::all_of(data.begin(), data.end(), [](double v) { return std::fabs(v) < 2147483647.0; });
+  const hid_t file_type = !count ? H5T_IEEE_F64LE : fits_int32 ? H5T_STD_I32LE : H5T_STD_I64LE;
+  Handle dset(create_dataset(group, name, file_type, dims), H5Dclose, name);
+  if (count && fits_int32) {
+    std::vector<std::int32_t> ints(data.size());
+    for (std::size_t i = 0; i < data.size(); ++i) ints[i] = static_cast<std::int32_t>(std::lround(data[i]));
+    check(H5Dwrite(dset, H5T_NATIVE_INT32, H5S_ALL, H5S_ALL, H5P_DEFAULT, ints.data()), name);
+  } else if (count) {
     std::vector<std::int64_t> ints(data.size());
     for (std::size_t i = 0; i < data.size(); ++i) ints[i] = std::llround(data[i]);
     check(H5Dwrite(dset, H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, ints.data()), name);
