@@ -8,11 +8,17 @@ Typical use::
     analysis.shares(ds, by_jurisdiction=True)       # cross-state share of telemedicine, ...
     analysis.compare("baseline.h5", "reform.h5")    # paired differences
     analysis.plot_timeseries(ds, "episodes", rolling=7)
+    analysis.plot_outcomes({"state only": a, "IMLC": b})  # access, cost, malpractice, harm
+    analysis.plot_flows(licsim.open("out.h5", "flows"))   # cross-state telemedicine
+    analysis.plot_tile_map(ds, "unmet")                   # any per-state metric on a US tile grid
+    analysis.sobol("state_only.toml", {"regulator.license_fee_usd": (100, 1500)}, n=8)
 """
 
 from .compare import compare
-from .figures import national_series, plot_by_jurisdiction, plot_timeseries
-from .results import GROUPS, check_result_file, open_result, open_results, run_info
+from .figures import OUTCOME_PANELS, national_series, plot_by_jurisdiction, plot_flows, plot_outcomes, plot_timeseries
+from .maps import US_TILE_GRID, plot_tile_map, per_jurisdiction
+from .results import GROUPS, as_dataset, check_result_file, open_result, open_results, run_info
+from .sensitivity import run_samples, sobol, sobol_analyze, sobol_sample
 from .tables import (
     ENCOUNTER_WEIGHTED,
     SERVED,
@@ -20,6 +26,7 @@ from .tables import (
     STOCKS,
     TELEHEALTH,
     replicate_totals,
+    flow_table,
     served,
     shares,
     summarize_values,
@@ -35,6 +42,9 @@ __all__ = [
     "STOCKS",
     "ENCOUNTER_WEIGHTED",
     "SHARES",
+    "OUTCOME_PANELS",
+    "US_TILE_GRID",
+    "as_dataset",
     "check_result_file",
     "open_result",
     "open_results",
@@ -50,4 +60,13 @@ __all__ = [
     "national_series",
     "plot_timeseries",
     "plot_by_jurisdiction",
+    "plot_outcomes",
+    "plot_flows",
+    "plot_tile_map",
+    "per_jurisdiction",
+    "flow_table",
+    "sobol_sample",
+    "run_samples",
+    "sobol_analyze",
+    "sobol",
 ]

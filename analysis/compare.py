@@ -6,14 +6,14 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from .results import PathLike, open_result
+from .results import PathLike, as_dataset
 from .tables import units_of, replicate_totals, shares as shares_of
 
 _TIME_DIMS = ("day", "month")
 
 
 def _as_dataset(data: xr.Dataset | PathLike) -> xr.Dataset:
-    return data if isinstance(data, xr.Dataset) else open_result(data, "metrics")
+    return as_dataset(data, "metrics")
 
 
 def _mean(values: np.ndarray) -> float:
@@ -47,7 +47,8 @@ def compare(
 ) -> pd.DataFrame:
     """Difference (scenario minus baseline) of each total, with an interval over paired replicates.
 
-    ``baseline`` and ``scenario`` are metrics Datasets or result file paths with the same
+    ``baseline`` and ``scenario`` are metrics Datasets, :class:`licsim.Result` objects or
+    result file paths with the same
     days, jurisdictions and replicates. Replicate *i* of one is paired with replicate *i* of
     the other, which removes most noise when both ran with the same seed (common random
     numbers). Totals follow :func:`licsim.analysis.totals`; with ``include_shares`` the

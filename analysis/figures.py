@@ -131,3 +131,127 @@ def plot_by_jurisdiction(
     ax.tick_params(axis="x", labelrotation=90, labelsize="small")
     ax.margins(x=0.01)
     return ax
+
+
+#: The standard outcome panels of :func:`plot_outcomes`: (title, variable), national daily totals.
+OUTCOME_PANELS = (
+    ("Access: episodes forgone", "unmet"),
+    ("Access: cross-state telemedicine", "served_telehealth_cross_state"),
+    ("Cost: patients' out-of-pocket cost", "patient_cost_usd"),
+    ("Cost: clinicians' licensure spend", "licensure_spend_usd"),
+    ("Malpractice: claims filed", "malpractice_claims"),
+    ("Safety: adverse events", "adverse_events"),
+)
+
+
+def _labelled_datasets(data) -> dict[str, xr.Dataset]:
+    """``data`` (a Dataset, possibly with a ``run`` dimension; a Result; a path; or a mapping of
+    label to any of these) as {label: metrics Dataset without a ``run`` dimension}."""
+    from collections.abc import Mapping
+
+    from .results import as_dataset
+
+    if isinstance(data, Mapping):
+        return {str(label): as_dataset(d) for label, d in data.items()}
+    ds = as_dataset(data)
+    if "run" in ds.dims:
+        return {str(r): ds.sel(run=r) for r in ds["run"].values}
+    return {str(ds.attrs.get("scenario_file", "run")): ds}
+
+
+def plot_outcomes(
+    data,
+    panels: Iterable[tuple[str, str]] = OUTCOME_PANELS,
+    *,
+    rolling: int | None = 7,
+    ncols: int = 2,
+    band: bool = True,
+    figsize: tuple[float, float] | None = None,
+):
+    """The standard figure: access, cost, malpractice and adverse events over time.
+
+    One panel per (title, variable) in ``panels`` (default :data:`OUTCOME_PANELS`), each the
+    national daily total with a trailing ``rolling``-day mean, mean over replicates with the
+    2.5-97.5% band. ``data`` is a metrics Dataset, a :class:`licsim.Result`, a result path, a
+    Dataset with a ``run`` dimension (:func:`licsim.analysis.open_results`) or a mapping of
+    label to any of these: several runs are drawn as one line each, so regimes can be read
+    against each other. Returns the matplotlib Figure.
+    """
+    import matplotlib.pyplot as plt
+
+    runs = _labelled_datasets(data)
+    panels = list(panels)
+    nrows = -(-len(panels) // ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=figsize or (5.5 * ncols, 2.8 * nrows), sharex=True,
+                             layout="constrained", squeeze=False)
+    for ax, (title, variable) in zip(axes.flat, panels):
+        for label, ds in runs.items():
+            series = national_series(ds, variable)
+            time = "day" if "day" in series.dims else "month"
+            if rolling and rolling > 1:
+                series = series.rolling({time: rolling}).mean()
+            (line,) = ax.plot(series[time].values, _replicate_mean(series), label=label)
+            if band and "replicate" in series.dims and series.sizes["replicate"] > 1:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", RuntimeWarning)
+                    lo, hi = np.nanpercentile(series.values, [2.5, 97.5], axis=series.get_axis_num("replicate"))
+                ax.fill_between(series[time].values, lo, hi, color=line.get_color(), alpha=0.15, linewidth=0)
+        unit = str(next(iter(runs.values()))[variable].attrs.get("units", ""))
+        ax.set_title(title, fontsize="medium")
+        ax.set_ylabel(f"{unit} per day" if unit not in ("", "1") else "per day")
+        ax.grid(True, alpha=0.3)
+    for ax in list(axes.flat)[len(panels):]:
+        ax.set_visible(False)
+    first = next(iter(runs.values()))
+    if np.issubdtype(first["day"].dtype, np.datetime64):
+        import matplotlib.dates as mdates
+
+        for ax in axes.flat:
+            locator = mdates.AutoDateLocator(maxticks=6)
+            ax.xaxis.set_major_locator(locator)
+            ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    if len(runs) > 1:
+        handles, labels = axes.flat[0].get_legend_handles_labels()
+        fig.legend(handles, labels, loc="outside lower center", ncols=min(len(runs), 4), fontsize="small")
+    note = f" ({rolling}-day mean)" if rolling and rolling > 1 else ""
+    fig.suptitle(f"National daily totals{note}, simulated agents", fontsize="medium")
+    return fig
+
+
+def plot_flows(
+    flows: xr.Dataset,
+    *,
+    modality: str | None = "telehealth",
+    top: int = 15,
+    us_only: bool = True,
+    ax: "Axes | None" = None,
+    cmap: str = "viridis",
+) -> "Axes":
+    """Cross-state flows between states as a matrix: patients' location (rows) by clinicians'
+    location (columns), for the ``top`` places with most cross-border encounters.
+
+    ``flows`` is the ``flows`` group (``licsim.open(path, "flows")`` or
+    ``result.to_xarray("flows")``); encounters of ``modality`` (None: both) are summed over
+    months and averaged over replicates. Same-place cells are left blank, so the colours show
+    only encounters across a border. Returns the Axes.
+    """
+    from .tables import flow_table
+
+    table = flow_table(flows, modality, cross_border_only=True, us_only=us_only)
+    volume = pd.concat([table.groupby("patient_location")["encounters"].sum(),
+                        table.groupby("clinician_location")["encounters"].sum()]).groupby(level=0).sum()
+    places = list(volume.sort_values(ascending=False, kind="stable").index[:top])
+    matrix = (table[table["patient_location"].isin(places) & table["clinician_location"].isin(places)]
+              .pivot_table(index="patient_location", columns="clinician_location", values="encounters", aggfunc="sum")
+              .reindex(index=places, columns=places))
+    ax = ax if ax is not None else _new_axes((7, 6))
+    values = np.ma.masked_invalid(matrix.to_numpy(dtype=float))
+    image = ax.imshow(values, cmap=cmap, aspect="auto")
+    ax.set_xticks(range(len(places)), places, rotation=90, fontsize="small")
+    ax.set_yticks(range(len(places)), places, fontsize="small")
+    ax.set_xlabel("clinician's location")
+    ax.set_ylabel("patient's location")
+    what = {"telehealth": "telemedicine", "in_person": "in-person"}.get(modality or "", "all")
+    ax.set_title(f"Cross-border {what} encounters (mean over replicates)", fontsize="medium")
+    ax.figure.colorbar(image, ax=ax, label="encounters (simulated agents)")
+    return ax

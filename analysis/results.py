@@ -15,7 +15,7 @@ import xarray as xr
 PathLike = Union[str, "os.PathLike[str]"]
 
 #: Groups every licsim result file holds.
-GROUPS = ("metrics", "breakdown", "flows")
+GROUPS = ("metrics", "breakdown", "flows", "regimes")
 
 #: Root attributes that mark a file as a licsim result.
 REQUIRED_ATTRS = ("licsim_version", "scenario_toml", "seed", "replicates", "scale")
@@ -72,7 +72,8 @@ def open_result(path: PathLike, group: str = "metrics") -> xr.Dataset:
     """Open one group of a licsim result file as an in-memory xarray Dataset.
 
     ``group`` is ``metrics`` (daily, by jurisdiction), ``breakdown`` (monthly, by payer, area
-    and specialty) or ``flows`` (monthly encounters by patient and clinician location). Day
+    and specialty), ``flows`` (monthly encounters by patient and clinician location) or
+    ``regimes`` (monthly, by authority, pathway, outcome and cause). Day
     and month coordinates are decoded to datetime64. The run's provenance (version, seed,
     replicates, scale, scenario) is copied into the Dataset's attributes, with ``source``
     set to the path. The file is closed on return.
@@ -85,6 +86,16 @@ def open_result(path: PathLike, group: str = "metrics") -> xr.Dataset:
                 ds.attrs[name] = _plain(f.attrs[name])
     ds.attrs["source"] = str(p)
     return ds
+
+
+def as_dataset(data: Any, group: str = "metrics") -> xr.Dataset:
+    """``data`` as a Dataset of ``group``: a Dataset as it is, a :class:`licsim.Result` through
+    its ``to_xarray(group)``, anything else as a result file path (:func:`open_result`)."""
+    if isinstance(data, xr.Dataset):
+        return data
+    if hasattr(data, "to_xarray") and not isinstance(data, (str, os.PathLike)):
+        return data.to_xarray(group)
+    return open_result(data, group)
 
 
 def open_results(

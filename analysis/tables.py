@@ -190,3 +190,38 @@ def summary(data: xr.Dataset | pd.DataFrame, low: float = 2.5, high: float = 97.
         values = data
         units = {name: units_of(None, name) for name in values.columns}
     return summarize_values(values, low, high, units)
+
+
+def flow_table(
+    flows: xr.Dataset,
+    modality: str | None = "telehealth",
+    *,
+    cross_border_only: bool = True,
+    us_only: bool = False,
+) -> pd.DataFrame:
+    """Encounters between places, one row per (patient location, clinician location) pair.
+
+    ``flows`` is the ``flows`` group of a result (``licsim.open(path, "flows")`` or
+    ``result.to_xarray("flows")``). Encounters are summed over months and averaged over
+    replicates; ``modality`` is ``telehealth``, ``in_person`` or None for both. With
+    ``cross_border_only`` pairs within one place are left out; with ``us_only`` so are foreign
+    locations. Columns: ``patient_location``, ``clinician_location``, ``encounters`` and
+    ``share`` (of all encounters in the table), largest first.
+    """
+    da = flows["encounters"]
+    if modality is not None:
+        da = da.sel(modality=modality)
+    else:
+        da = da.sum("modality")
+    da = da.sum("month")
+    da = da.mean("replicate") if "replicate" in da.dims else da
+    table = da.to_dataframe(name="encounters").reset_index()[["patient_location", "clinician_location", "encounters"]]
+    if cross_border_only:
+        table = table[table["patient_location"] != table["clinician_location"]]
+    if us_only:
+        us = {str(c) for c in flows["patient_location"].values if len(str(c)) == 2}
+        table = table[table["patient_location"].isin(us) & table["clinician_location"].isin(us)]
+    table = table[table["encounters"] > 0].sort_values("encounters", ascending=False, kind="stable")
+    total = table["encounters"].sum()
+    table["share"] = table["encounters"] / total if total > 0 else np.nan
+    return table.reset_index(drop=True)

@@ -1,31 +1,87 @@
 // licsim._core: the Python face of the engine. The only place that sees pybind11.
-// It calls the same load/run/write functions as the CLI, so both write the same file.
+// It calls the same load/run/write functions as the CLI, so both write the same file;
+// the curated API is the pure-Python package around it (bindings/licsim).
+#include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "core/errors.hpp"
 #include "core/version.hpp"
 #include "engine/engine.hpp"
+#include "engine/metrics.hpp"
+#include "engine/results.hpp"
 #include "engine/scenario_check.hpp"
 #include "engine/summary.hpp"
 #include "io/hdf5_writer.hpp"
 #include "io/scenario_file.hpp"
+#include "model/authority.hpp"
+#include "model/types.hpp"
 
 namespace py = pybind11;
 
 namespace {
 
-licsim::Scenario load(const std::string& path, const std::map<std::string, std::string>& overrides) {
-  auto scenario = licsim::load_scenario_file(path);
-  for (const auto& [key, value] : overrides) licsim::apply_value(scenario, key, value, "<overrides>");
-  licsim::finalize_scenario(scenario);
-  (void)licsim::check_scenario(scenario);
+/// (dotted key, value in TOML syntax) pairs, applied in order.
+using Assignments = std::vector<std::pair<std::string, std::string>>;
+
+/// A finished run: the engine's Results and the metadata a file of it carries.
+/// NumPy views of the arrays keep it alive through a capsule.
+struct Run {
+  licsim::Results results;
+  licsim::OutputMetadata meta;
+};
+
+licsim::Scenario load_file(const std::string& path) { return licsim::load_scenario_file(path); }
+
+licsim::Scenario load_string(const std::string& text, const std::string& name, const std::string& base_dir) {
+  return licsim::load_scenario_string(text, name, base_dir);
+}
+
+/// A scenario from key/value pairs (a dict flattened to dotted keys); `base_toml`, when not
+/// empty, is the TOML spelling of the `base` file, resolved against `base_dir`.
+licsim::Scenario load_assignments(const std::string& base_toml, const Assignments& values, const std::string& name,
+                                  const std::string& base_dir) {
+  licsim::Scenario scenario;
+  if (!base_toml.empty()) {
+    scenario = licsim::load_scenario_string("base = " + base_toml + "\n", name, base_dir);
+  } else {
+    scenario.source_name = name;
+    scenario.base_dir = base_dir;
+  }
+  for (const auto& [key, value] : values) licsim::apply_value(scenario, key, value, name);
   return scenario;
 }
 
-py::list run_to_file(const std::string& scenario_path, const std::string& output, std::uint64_t seed,
-                     int replicates, int threads, double scale, int days,
-                     const std::map<std::string, std::string>& overrides, bool force) {
+/// A copy of `scenario` with `values` applied; errors name `origin` (e.g. "--set").
+licsim::Scenario with_values(licsim::Scenario scenario, const Assignments& values, const std::string& origin) {
+  for (const auto& [key, value] : values) licsim::apply_value(scenario, key, value, origin);
+  return scenario;
+}
+
+/// Completes a scenario as the CLI does after its last override (data files, completeness,
+/// whole-scenario checks); returns the notes `licsim validate` prints.
+std::vector<std::string> finalize(licsim::Scenario& scenario) {
+  licsim::finalize_scenario(scenario);
+  return licsim::check_scenario(scenario);
+}
+
+/// What the progress and cancellation callbacks share during one run.
+struct Callbacks {
+  py::object progress;  // None, or called as progress(done, total)
+  std::chrono::steady_clock::duration interval;
+  std::chrono::steady_clock::time_point last{};
+  std::optional<py::error_already_set> error;  // raised by a callback or a signal handler
+};
+
+std::shared_ptr<Run> run(const licsim::Scenario& scenario, std::uint64_t seed, int replicates, int threads,
+                         double scale, int days, py::object progress, double progress_interval) {
   licsim::RunOptions options;
   options.seed = seed;
   options.replicates = replicates;
@@ -33,24 +89,90 @@ py::list run_to_file(const std::string& scenario_path, const std::string& output
   options.scale = scale;
   options.days = days;
   licsim::validate(options);
-  const auto scenario = load(scenario_path, overrides);
-  licsim::check_output_path(output, force);
-  // Ctrl-C in Python stops the run between days.
-  options.cancelled = [] {
+
+  Callbacks callbacks{std::move(progress),
+                      std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                          std::chrono::duration<double>(progress_interval)),
+                      {},
+                      std::nullopt};
+  if (!callbacks.progress.is_none()) {
+    // Called after every day with the GIL released: take it only to update, at most every interval.
+    options.progress = [&callbacks](long done, long total) {
+      const auto now = std::chrono::steady_clock::now();
+      if (done < total && now - callbacks.last < callbacks.interval) return;
+      callbacks.last = now;
+      py::gil_scoped_acquire gil;
+      if (callbacks.error) return;
+      try {
+        callbacks.progress(done, total);
+      } catch (py::error_already_set& e) {
+        callbacks.error.emplace(std::move(e));
+      }
+    };
+  }
+  // Ctrl-C (or any exception from a Python signal handler) stops the run between days.
+  options.cancelled = [&callbacks] {
     py::gil_scoped_acquire gil;
+    if (callbacks.error) return true;
     if (PyErr_CheckSignals() != 0) {
-      PyErr_Clear();
+      callbacks.error.emplace();
       return true;
     }
     return false;
   };
-  licsim::Results results;
-  {
+
+  auto out = std::make_shared<Run>();
+  try {
     py::gil_scoped_release release;
-    results = licsim::run(scenario, options);
-    const auto meta = licsim::make_metadata(scenario, scenario_path, seed, replicates, scale, results.days);
-    licsim::write_results(output, results, meta, force);
+    out->results = licsim::run(scenario, options);
+    out->meta = licsim::make_metadata(scenario, scenario.source_name, seed, replicates, scale, out->results.days);
+  } catch (const licsim::Cancelled&) {
+    if (callbacks.error) throw *callbacks.error;
+    throw;
   }
+  if (callbacks.error) throw *callbacks.error;  // a progress callback failed on the last day
+  return out;
+}
+
+void save(const Run& run, const std::string& path, bool force) {
+  licsim::check_output_path(path, force);
+  licsim::OutputMetadata meta = run.meta;
+  meta.created_utc = licsim::created_utc_now();  // when written, as the CLI does
+  py::gil_scoped_release release;
+  licsim::write_results(path, run.results, meta, force);
+}
+
+/// A read-only NumPy view of one of the run's arrays; the capsule keeps the run alive.
+py::array view(const std::shared_ptr<Run>& run, const std::vector<double>& data, std::vector<py::ssize_t> shape) {
+  py::ssize_t size = 1;
+  for (auto n : shape) size *= n;
+  if (static_cast<std::size_t>(size) != data.size())
+    throw std::logic_error("licsim._core: array size does not match its documented layout");
+  auto* keep = new std::shared_ptr<Run>(run);
+  py::capsule owner(keep, [](void* p) { delete static_cast<std::shared_ptr<Run>*>(p); });
+  py::array_t<double> array(std::move(shape), data.data(), owner);
+  py::detail::array_proxy(array.ptr())->flags &= ~py::detail::npy_api::NPY_ARRAY_WRITEABLE_;
+  return array;
+}
+
+template <class Array>
+py::tuple names(const Array& array) {
+  py::list out;
+  for (const auto& name : array) out.append(py::str(std::string(name)));
+  return py::tuple(out);
+}
+
+template <class Array>
+py::tuple metric_table(const Array& table) {
+  py::list out;
+  for (const auto& info : table)
+    out.append(py::make_tuple(std::string(info.name), std::string(info.units),
+                              info.basis == licsim::Basis::board ? "board" : "patient_home",
+                              std::string(info.description)));
+  return py::tuple(out);
+}
+
+py::list headline_rows(const licsim::Results& results) {
   py::list rows;
   for (const auto& row : licsim::headline(results)) {
     py::dict d;
@@ -64,46 +186,140 @@ py::list run_to_file(const std::string& scenario_path, const std::string& output
   return rows;
 }
 
-std::string resolved_scenario(const std::string& path, const std::map<std::string, std::string>& overrides) {
-  return licsim::to_toml(load(path, overrides));
-}
-
 }  // namespace
 
 PYBIND11_MODULE(_core, m) {
   m.doc() = "licsim compiled core (use the licsim package, not this module)";
   m.attr("__version__") = licsim::version;
 
-  static py::exception<licsim::Error> error(m, "LicsimError");
-  static py::exception<licsim::ScenarioError> scenario_error(m, "ScenarioError", error.ptr());
-  static py::exception<licsim::DataError> data_error(m, "DataError", error.ptr());
-  static py::exception<licsim::OutputError> output_error(m, "OutputError", error.ptr());
-  static py::exception<licsim::UsageError> usage_error(m, "UsageError", error.ptr());
-  py::register_exception_translator([](std::exception_ptr p) {
+  // Python exceptions of the same names as the C++ ones, with the same messages.
+  auto& error = py::register_exception<licsim::Error>(m, "LicsimError");
+  py::register_exception<licsim::ScenarioError>(m, "ScenarioError", error.ptr());
+  py::register_exception<licsim::DataError>(m, "DataError", error.ptr());
+  py::register_exception<licsim::OutputError>(m, "OutputError", error.ptr());
+  py::register_exception<licsim::UsageError>(m, "UsageError", error.ptr());
+  py::register_exception_translator([](std::exception_ptr p) {  // tried first: registered last
     try {
       if (p) std::rethrow_exception(p);
     } catch (const licsim::Cancelled&) {
       PyErr_SetNone(PyExc_KeyboardInterrupt);
-    } catch (const licsim::ScenarioError& e) {
-      scenario_error(e.what());
-    } catch (const licsim::DataError& e) {
-      data_error(e.what());
-    } catch (const licsim::OutputError& e) {
-      output_error(e.what());
-    } catch (const licsim::UsageError& e) {
-      usage_error(e.what());
-    } catch (const licsim::Error& e) {
-      error(e.what());
     }
   });
 
-  m.def("run_to_file", &run_to_file, py::arg("scenario"), py::arg("output"), py::arg("seed") = 1,
-        py::arg("replicates") = 1, py::arg("threads") = 0, py::arg("scale") = 0.001,
-        py::arg("days") = 0, py::arg("overrides") = std::map<std::string, std::string>{},
-        py::arg("force") = false,
-        "Run a scenario file and write the HDF5 result (same file as `licsim run`); returns the "
-        "headline rows.");
-  m.def("resolved_scenario", &resolved_scenario, py::arg("scenario"),
-        py::arg("overrides") = std::map<std::string, std::string>{},
-        "Validate a scenario (with overrides) and return it fully resolved as TOML text.");
+  py::class_<licsim::Scenario>(m, "Scenario", "A scenario: validated parameter values by dotted key.")
+      .def("__copy__", [](const licsim::Scenario& s) { return licsim::Scenario(s); })
+      .def("to_toml", &licsim::to_toml, "Every key with its value, as TOML text.")
+      .def("values", &licsim::Scenario::values, "Every key set, with its value.")
+      .def("has", &licsim::Scenario::has, py::arg("key"))
+      .def_readonly("source_name", &licsim::Scenario::source_name)
+      .def_property_readonly("base_dir", [](const licsim::Scenario& s) { return s.base_dir.string(); })
+      .def_property_readonly("jurisdictions",
+                             [](const licsim::Scenario& s) {
+                               std::vector<std::string> codes;
+                               for (const auto& j : s.places.us) codes.push_back(j.code);
+                               return codes;
+                             })
+      .def("origin", [](const licsim::Scenario& s, const std::string& key) {
+        const auto o = s.origin(key);
+        return py::make_tuple(o.file, o.line);
+      }, py::arg("key"));
+
+  m.def("load_file", &load_file, py::arg("path"),
+        "Read a scenario file (following `base`), validating every key; not yet finalized.");
+  m.def("load_string", &load_string, py::arg("text"), py::arg("name"), py::arg("base_dir"),
+        "Read scenario TOML text; `name` labels errors, `base_dir` resolves relative paths.");
+  m.def("load_assignments", &load_assignments, py::arg("base_toml"), py::arg("values"), py::arg("name"),
+        py::arg("base_dir"), "A scenario from (key, TOML value) pairs on an optional base file.");
+  m.def("with_values", &with_values, py::arg("scenario"), py::arg("values"), py::arg("origin"),
+        "A copy of the scenario with (key, TOML value) pairs applied, checked like --set.");
+  m.def("finalize", &finalize, py::arg("scenario"),
+        "Complete a scenario in place (data files, completeness, whole-scenario checks); returns notes.");
+  m.def("validate_run_options",
+        [](std::uint64_t seed, int replicates, int threads, double scale, int days) {
+          licsim::RunOptions options;
+          options.seed = seed;
+          options.replicates = replicates;
+          options.threads = threads;
+          options.scale = scale;
+          options.days = days;
+          licsim::validate(options);
+        },
+        py::arg("seed"), py::arg("replicates"), py::arg("threads"), py::arg("scale"), py::arg("days"),
+        "Raise UsageError naming the first bad run setting, as `licsim run` does.");
+  m.def("check_output_path", [](const std::string& path, bool force) { licsim::check_output_path(path, force); },
+        py::arg("path"), py::arg("force") = false, "Raise OutputError unless `path` may be written.");
+
+  py::class_<Run, std::shared_ptr<Run>>(m, "Run", "The results of a finished run (see licsim.Result).")
+      .def_property_readonly("replicates", [](const Run& r) { return r.results.replicates; })
+      .def_property_readonly("days", [](const Run& r) { return r.results.days; })
+      .def_property_readonly("months", [](const Run& r) { return r.results.months; })
+      .def_property_readonly("patients", [](const Run& r) { return r.results.patients; })
+      .def_property_readonly("clinicians", [](const Run& r) { return r.results.clinicians; })
+      .def_property_readonly("start_date", [](const Run& r) { return r.results.start_date; })
+      .def_property_readonly("jurisdictions", [](const Run& r) { return r.results.jurisdictions; })
+      .def_property_readonly("places", [](const Run& r) { return r.results.places; })
+      .def_property_readonly("specialties", [](const Run& r) { return r.results.specialties; })
+      .def_property_readonly("month_start_day", [](const Run& r) { return r.results.month_start_day; })
+      .def_property_readonly("seed", [](const Run& r) { return r.meta.seed; })
+      .def_property_readonly("scale", [](const Run& r) { return r.meta.scale; })
+      .def_property_readonly("scenario_file", [](const Run& r) { return r.meta.scenario_file; })
+      .def_property_readonly("scenario_toml", [](const Run& r) { return r.meta.scenario_toml; })
+      .def_property_readonly("daily", [](const std::shared_ptr<Run>& r) {
+        const auto& x = r->results;
+        return view(r, x.daily, {x.replicates, x.days, static_cast<py::ssize_t>(x.jurisdictions.size()),
+                                 licsim::daily_metric_count});
+      }, "[replicate, day, jurisdiction, daily metric] (wait_days_mean slot holds the sum of waits)")
+      .def_property_readonly("breakdown", [](const std::shared_ptr<Run>& r) {
+        const auto& x = r->results;
+        return view(r, x.breakdown, {x.replicates, x.months, static_cast<py::ssize_t>(x.jurisdictions.size()),
+                                     licsim::payer_count, licsim::area_count,
+                                     static_cast<py::ssize_t>(x.specialties.size()), licsim::breakdown_metric_count});
+      }, "[replicate, month, jurisdiction, payer, area, specialty, breakdown metric]")
+      .def_property_readonly("flows", [](const std::shared_ptr<Run>& r) {
+        const auto& x = r->results;
+        const auto places = static_cast<py::ssize_t>(x.places.size());
+        return view(r, x.flows, {x.replicates, x.months, places, places, licsim::modality_count});
+      }, "[replicate, month, patient location, clinician location, modality]")
+      .def_property_readonly("by_authority", [](const std::shared_ptr<Run>& r) {
+        const auto& x = r->results;
+        return view(r, x.by_authority, {x.replicates, x.months, static_cast<py::ssize_t>(x.jurisdictions.size()),
+                                        licsim::authority_count, 2});
+      }, "[replicate, month, jurisdiction, authority, (encounters, adverse events)]")
+      .def_property_readonly("by_pathway", [](const std::shared_ptr<Run>& r) {
+        const auto& x = r->results;
+        return view(r, x.by_pathway, {x.replicates, x.months, static_cast<py::ssize_t>(x.jurisdictions.size()),
+                                      licsim::pathway_count, 4});
+      }, "[replicate, month, jurisdiction, pathway, (applications, granted, days sum, active)]")
+      .def_property_readonly("disruptions", [](const std::shared_ptr<Run>& r) {
+        const auto& x = r->results;
+        return view(r, x.disruptions, {x.replicates, x.months, static_cast<py::ssize_t>(x.jurisdictions.size()),
+                                       licsim::disruption_outcome_count});
+      }, "[replicate, month, jurisdiction, outcome]")
+      .def_property_readonly("harm_causes", [](const std::shared_ptr<Run>& r) {
+        const auto& x = r->results;
+        return view(r, x.harm_causes, {x.replicates, x.months, static_cast<py::ssize_t>(x.jurisdictions.size()),
+                                       licsim::harm_cause_count});
+      }, "[replicate, month, jurisdiction, cause]")
+      .def("headline", [](const Run& r) { return headline_rows(r.results); },
+           "Headline rows (metric, units, mean, low, high), as `licsim run` prints them.")
+      .def("save", &save, py::arg("path"), py::arg("force") = false,
+           "Write the HDF5 file `licsim run` writes (write_results with the run's metadata).");
+
+  m.def("run", &run, py::arg("scenario"), py::arg("seed") = 1, py::arg("replicates") = 1, py::arg("threads") = 0,
+        py::arg("scale") = 0.001, py::arg("days") = 0, py::arg("progress") = py::none(),
+        py::arg("progress_interval") = 0.1,
+        "Simulate a finalized scenario with the GIL released; `progress(done, total)` is called at most "
+        "every `progress_interval` seconds (and after the last day).");
+
+  // Vocabularies and metric tables, so that Python labels arrays exactly as the file does.
+  m.attr("daily_metrics") = metric_table(licsim::daily_metrics);
+  m.attr("breakdown_metrics") = metric_table(licsim::breakdown_metrics);
+  m.attr("payer_names") = names(licsim::payer_names);
+  m.attr("area_names") = names(licsim::area_names);
+  m.attr("modality_names") = names(licsim::modality_names);
+  m.attr("age_band_names") = names(licsim::age_band_names);
+  m.attr("authority_names") = names(licsim::authority_names);
+  m.attr("pathway_names") = names(licsim::pathway_names);
+  m.attr("disruption_outcome_names") = names(licsim::disruption_outcome_names);
+  m.attr("harm_cause_names") = names(licsim::harm_cause_names);
 }

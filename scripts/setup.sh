@@ -3,13 +3,14 @@
 # Debian packages (apt-get, through sudo when not root), a virtual environment
 # .venv made from the python3 on PATH with the Python side from PyPI, and a
 # Release build (build/release) installed into .venv (.venv/bin/licsim and the
-# licsim Python package).
+# licsim Python package). `pip install .` (pyproject.toml, scikit-build-core)
+# builds the same package and CLI into any other environment; the tests check it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(build-essential cmake ninja-build pkg-config
           libeigen3-dev libboost-program-options-dev libhdf5-dev libtomlplusplus-dev
-          doctest-dev pybind11-dev librandom123-dev)
+          doctest-dev pybind11-dev librandom123-dev python3-dev python3-venv)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

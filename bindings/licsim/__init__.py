@@ -1,7 +1,16 @@
 """licsim: agent-based simulation of US medical licensure policy for telemedicine.
 
-Run a scenario with :func:`run_to_file`, open its output with :func:`open`, and analyse it
-with :mod:`licsim.analysis`. The command-line tool ``licsim run`` writes the same files.
+Load a scenario (a file, TOML text or a dict) with :class:`Scenario`, simulate it with
+:func:`run`, and look at the :class:`Result` as NumPy arrays, as an xarray Dataset
+(``result.to_xarray()``) or as the HDF5 file ``licsim run`` writes (``result.save(path)``).
+:func:`open` reads such a file back; :mod:`licsim.analysis` makes tables, comparisons,
+figures and sensitivity analyses. Example::
+
+    import licsim
+    result = licsim.run(licsim.scenario_path("imlc"), replicates=3, days=365,
+                        overrides={"compact.loq_fee_usd": 300})
+    metrics = result.to_xarray()
+    result.save("imlc.h5")
 """
 
 from __future__ import annotations
@@ -16,7 +25,9 @@ from ._core import (
     UsageError,
     __version__,
 )
-from .runner import resolved_scenario, run_to_file, to_toml_value
+from .result import DAILY_METRICS, GROUPS, Result
+from .runner import resolved_scenario, run, run_to_file
+from .scenario import SCENARIOS_DIR, Scenario, available_scenarios, scenario_path, to_toml_value
 
 if TYPE_CHECKING:
     import os
@@ -30,15 +41,23 @@ __all__ = [
     "DataError",
     "OutputError",
     "UsageError",
+    "Scenario",
+    "Result",
+    "run",
     "run_to_file",
-    "resolved_scenario",
-    "to_toml_value",
     "open",
+    "resolved_scenario",
+    "scenario_path",
+    "available_scenarios",
+    "to_toml_value",
+    "SCENARIOS_DIR",
+    "GROUPS",
+    "DAILY_METRICS",
 ]
 
 
 def open(path: str | os.PathLike[str], group: str = "metrics") -> xarray.Dataset:  # noqa: A001 - mirrors xarray.open_dataset
-    """Open one group (``metrics``, ``breakdown`` or ``flows``) of a licsim result file.
+    """Open one group (``metrics``, ``breakdown``, ``flows`` or ``regimes``) of a licsim result file.
 
     Returns an in-memory :class:`xarray.Dataset`; raises ValueError if ``path`` is not a
     licsim result file or has no such group. See :func:`licsim.analysis.open_result`.

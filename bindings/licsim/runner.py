@@ -1,82 +1,111 @@
-"""Running scenarios from Python: the same engine call and the same file as `licsim run`."""
+"""Running scenarios from Python: the same engine call and the same file as ``licsim run``."""
 
 from __future__ import annotations
 
-import math
+import operator
 import os
-from collections.abc import Mapping
+import sys
+from collections.abc import Callable, Mapping
 from typing import Any, Union
 
 import pandas as pd
 
 from . import _core
+from .result import HEADLINE_COLUMNS, Result
+from .scenario import Scenario, as_scenario
 
 PathLike = Union[str, "os.PathLike[str]"]
+ScenarioLike = Union[Scenario, PathLike, Mapping[str, Any]]
+Progress = Union[bool, None, Callable[[int, int], Any]]
 
-#: Columns of the headline table returned by :func:`run_to_file`.
-HEADLINE_COLUMNS = ("metric", "units", "mean", "low", "high")
-
-
-def _toml_string(text: str) -> str:
-    """Quote ``text`` as a TOML basic string."""
-    escapes = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r"}
-    out = []
-    for ch in text:
-        if ch in escapes:
-            out.append(escapes[ch])
-        elif ord(ch) < 0x20 or ord(ch) == 0x7F:
-            out.append(f"\\u{ord(ch):04X}")
-        else:
-            out.append(ch)
-    return '"' + "".join(out) + '"'
+_SEED_MAX = 2**64 - 1
 
 
-def to_toml_value(value: Any) -> str:
-    """Write one Python value in TOML syntax, as a scenario file would spell it.
+def _check_seed(seed: Any) -> int:
+    """The seed as the CLI reads it: an integer in [0, 2^64-1], else UsageError."""
+    try:
+        value = None if isinstance(seed, bool) else operator.index(seed)
+    except TypeError:
+        value = None
+    if value is None or not 0 <= value <= _SEED_MAX:
+        raise _core.UsageError(f"--seed: expected an integer in [0, {_SEED_MAX}], got {seed}")
+    return value
 
-    Accepts bool, int, float (finite or not), str, and lists or tuples of these (nested
-    lists too); NumPy scalars and arrays are accepted through their Python equivalents.
-    Raises TypeError for anything else (None, dicts, dates, ...): a scenario value is
-    never a table.
+
+def _in_notebook() -> bool:
+    shell = sys.modules.get("IPython")
+    if shell is None:
+        return False
+    ip = shell.get_ipython()
+    return ip is not None and "IPKernelApp" in getattr(ip, "config", {})
+
+
+def _progress_bar(progress: Progress, total: int):
+    """(callback for the core, bar to close) for the ``progress`` argument of :func:`run`."""
+    if progress is False:
+        return None, None
+    if callable(progress) and not isinstance(progress, bool):
+        return progress, None
+    if progress is None and not (_in_notebook() or sys.stderr.isatty()):
+        return None, None
+    try:
+        from tqdm.auto import tqdm
+
+        bar = tqdm(total=total, unit="day", desc="licsim", dynamic_ncols=True)
+    except ImportError:  # tqdm.notebook without ipywidgets: a text bar instead
+        from tqdm import tqdm
+
+        bar = tqdm(total=total, unit="day", desc="licsim", dynamic_ncols=True)
+
+    def update(done: int, total: int) -> None:
+        bar.update(done - bar.n)
+
+    return update, bar
+
+
+def run(
+    scenario: ScenarioLike,
+    *,
+    seed: int = 1,
+    replicates: int = 1,
+    threads: int = 0,
+    scale: float = 0.001,
+    days: int = 0,
+    overrides: Mapping[str, Any] | None = None,
+    progress: Progress = None,
+) -> Result:
+    """Simulate a scenario and return its :class:`Result` (in memory; ``.save(path)`` writes it).
+
+    ``scenario`` is a file path, TOML text, a dict or a :class:`licsim.Scenario` (see there).
+    Settings mirror ``licsim run``: ``seed`` (0 to 2^64-1), ``replicates``, ``threads`` (0:
+    all cores; results do not depend on it), ``scale`` (agents per person), ``days`` (0: the
+    scenario's ``simulation.days``). ``overrides`` maps dotted keys to Python values, e.g.
+    ``{"population.lep_share": 0.1, "compact.enabled": True}``, checked like ``--set``.
+
+    The simulation runs with the GIL released. ``progress``: None shows a tqdm bar in a
+    notebook or on a terminal, True always, False never; a callable is called as
+    ``progress(days_done, days_total)`` at most ten times a second. Ctrl-C raises
+    KeyboardInterrupt between two simulated days.
+
+    Raises ScenarioError/DataError for bad input (the CLI's message, naming the key),
+    UsageError for bad settings, TypeError for values TOML cannot spell.
     """
-    if hasattr(value, "tolist") and not isinstance(value, (str, bytes)):
-        value = value.tolist()  # NumPy scalar or array -> Python value or list
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(int(value))
-    if isinstance(value, float):
-        if math.isnan(value):
-            return "nan"
-        if math.isinf(value):
-            return "inf" if value > 0 else "-inf"
-        return float.__repr__(value)
-    if isinstance(value, str):
-        return _toml_string(value)
-    if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(to_toml_value(v) for v in value) + "]"
-    raise TypeError(f"cannot write a {type(value).__name__} as a scenario value: {value!r}")
-
-
-def _overrides_as_toml(overrides: Mapping[str, Any] | None) -> dict[str, str]:
-    """Convert ``{key: python value}`` into ``{key: TOML text}`` for the compiled core."""
-    if overrides is None:
-        return {}
-    if not isinstance(overrides, Mapping):
-        raise TypeError(f"overrides must be a mapping of scenario keys to values, got {type(overrides).__name__}")
-    result: dict[str, str] = {}
-    for key, value in overrides.items():
-        if not isinstance(key, str):
-            raise TypeError(f"override keys must be strings like 'population.lep_share', got {key!r}")
-        try:
-            result[key] = to_toml_value(value)
-        except TypeError as err:
-            raise TypeError(f"override {key!r}: {err}") from None
-    return result
+    seed = _check_seed(seed)
+    _core.validate_run_options(seed, replicates, threads, scale, days)
+    s = as_scenario(scenario, overrides)
+    total = (days or int(s["simulation.days"])) * replicates
+    callback, bar = _progress_bar(progress, total)
+    try:
+        raw = _core.run(s._scenario, seed=seed, replicates=replicates, threads=threads, scale=scale, days=days,
+                        progress=callback)
+    finally:
+        if bar is not None:
+            bar.close()
+    return Result(raw, s)
 
 
 def run_to_file(
-    scenario: PathLike,
+    scenario: ScenarioLike,
     output: PathLike,
     *,
     seed: int = 1,
@@ -86,39 +115,32 @@ def run_to_file(
     days: int = 0,
     overrides: Mapping[str, Any] | None = None,
     force: bool = False,
+    progress: Progress = None,
 ) -> pd.DataFrame:
-    """Run a scenario file and write the HDF5 result, exactly as ``licsim run`` does.
+    """Run a scenario and write the HDF5 result, exactly as ``licsim run`` does.
 
-    Parameters mirror the command line: ``seed``, ``replicates``, ``threads`` (0: all
-    cores), ``scale`` (agents per person), ``days`` (0: the scenario's horizon) and
-    ``force`` (overwrite ``output``). ``overrides`` maps scenario keys to Python values,
-    e.g. ``{"population.lep_share": 0.1, "controlled_substances.in_person_rule": False}``;
-    they are validated like ``--set`` (values that TOML cannot spell, such as None or a
-    dict, raise TypeError naming the key).
-
-    Returns the headline table (one row per metric: ``metric``, ``units``, ``mean`` and the
-    2.5/97.5 percentiles ``low`` and ``high`` over replicates). Raises ScenarioError,
-    DataError, OutputError or UsageError (all LicsimError) for bad input, and
-    KeyboardInterrupt on Ctrl-C, in which case no output file is left.
+    Arguments as :func:`run`; the output path is checked before the run (OutputError if it
+    exists and not ``force``). Returns the headline table (one row per metric: ``metric``,
+    ``units``, ``mean`` and the 2.5/97.5 percentiles ``low`` and ``high`` over replicates).
+    On Ctrl-C (KeyboardInterrupt) no output file is left.
     """
-    rows = _core.run_to_file(
-        os.fspath(scenario),
-        os.fspath(output),
-        seed=seed,
-        replicates=replicates,
-        threads=threads,
-        scale=scale,
-        days=days,
-        overrides=_overrides_as_toml(overrides),
-        force=force,
-    )
-    return pd.DataFrame(rows, columns=list(HEADLINE_COLUMNS))
+    seed = _check_seed(seed)
+    _core.validate_run_options(seed, replicates, threads, scale, days)
+    s = as_scenario(scenario, overrides)
+    _core.check_output_path(os.fspath(output), force)
+    result = run(s, seed=seed, replicates=replicates, threads=threads, scale=scale, days=days, progress=progress)
+    result.save(output, force=force)
+    return result.headline()
 
 
-def resolved_scenario(scenario: PathLike, overrides: Mapping[str, Any] | None = None) -> str:
-    """Validate a scenario file with ``overrides`` and return it fully resolved as TOML text.
+def resolved_scenario(scenario: ScenarioLike, overrides: Mapping[str, Any] | None = None) -> str:
+    """Validate a scenario with ``overrides`` and return it fully resolved as TOML text.
 
     The text lists every key with its value after ``base`` inheritance and overrides; it is
-    what a run stores in the ``scenario_toml`` attribute of its output.
+    what a run stores in the ``scenario_toml`` attribute of its output (with
+    ``simulation.days`` set to the days run).
     """
-    return _core.resolved_scenario(os.fspath(scenario), _overrides_as_toml(overrides))
+    return as_scenario(scenario, overrides).to_toml()
+
+
+__all__ = ["run", "run_to_file", "resolved_scenario", "HEADLINE_COLUMNS"]

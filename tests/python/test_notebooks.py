@@ -14,8 +14,10 @@ from conftest import PACKAGE_PARENT, SOURCE_DIR
 NOTEBOOKS = sorted((SOURCE_DIR / "notebooks").glob("*.ipynb"))
 
 
-def test_the_quickstart_is_there():
-    assert "quickstart.ipynb" in [p.name for p in NOTEBOOKS]
+def test_the_notebooks_are_there():
+    assert {"quickstart.ipynb", "regime_comparison.ipynb", "reciprocity_explorer.ipynb", "sensitivity.ipynb"} <= {
+        p.name for p in NOTEBOOKS
+    }
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)

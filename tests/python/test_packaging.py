@@ -1,0 +1,74 @@
+"""`pip install .`: the wheel scikit-build-core builds holds the package and the CLI, and works.
+
+Builds the wheel from this checkout without network (no build isolation: scikit-build-core and
+pybind11 come from requirements.txt), installs it into a fresh virtual environment, and runs
+both front ends from there. The dependencies (numpy, xarray, ...) are lent to the fresh
+environment by a .pth file pointing at this interpreter's site-packages.
+"""
+
+from __future__ import annotations
+
+import os
+import site
+import subprocess
+import sys
+import zipfile
+
+import pytest
+
+from conftest import EPOCH, SOURCE_DIR, licsim
+
+
+def _run(*args, env=None, cwd=None, timeout=600):
+    result = subprocess.run([str(a) for a in args], capture_output=True, text=True, env=env, cwd=cwd, timeout=timeout)
+    assert result.returncode == 0, f"{' '.join(map(str, args))}\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
+    return result
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory):
+    out = tmp_path_factory.mktemp("wheelhouse")
+    build = tmp_path_factory.mktemp("wheel-build")
+    _run(sys.executable, "-m", "pip", "wheel", "--no-build-isolation", "--no-deps", "--no-index",
+         "--disable-pip-version-check", "-q", "-w", out, "-C", f"build-dir={build}", SOURCE_DIR)
+    (path,) = out.glob("licsim-*.whl")
+    return path
+
+
+def test_wheel_holds_package_scenarios_and_cli(wheel):
+    assert wheel.name.startswith(f"licsim-{licsim.__version__}-")
+    names = zipfile.ZipFile(wheel).namelist()
+    assert any(n.startswith("licsim/_core.") and n.endswith(".so") for n in names)
+    for name in ("licsim/__init__.py", "licsim/scenario.py", "licsim/result.py", "licsim/analysis/__init__.py",
+                 "licsim/analysis/sensitivity.py", "licsim/scenarios/state_only.toml",
+                 "licsim/scenarios/data/jurisdictions.csv", f"licsim-{licsim.__version__}.data/scripts/licsim"):
+        assert name in names, name
+    assert not [n for n in names if "doctest" in n or "licsim_tests" in n or "bench" in n]
+
+
+def test_fresh_venv_gets_import_licsim_and_the_cli(wheel, tmp_path):
+    venv = tmp_path / "venv"
+    _run(sys.executable, "-m", "venv", "--without-pip", venv)
+    python, cli = venv / "bin" / "python", venv / "bin" / "licsim"
+    purelib = _run(python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])").stdout.strip()
+    lend = [p for p in site.getsitepackages() if os.path.isdir(p)]
+    (venv / purelib / "_lend_dependencies.pth").write_text("\n".join(lend) + "\n")
+    _run(sys.executable, "-m", "pip", "--python", python, "install", "--no-deps", "--no-index",
+         "--disable-pip-version-check", "-q", wheel)
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "LICSIM_CLI", "LICSIM_BUILD_DIR")}
+    env["SOURCE_DATE_EPOCH"] = EPOCH
+
+    assert cli.is_file()
+    assert _run(cli, "--version", env=env).stdout.strip() == f"licsim {licsim.__version__}"
+    _run(cli, "run", SOURCE_DIR / "scenarios" / "state_only.toml", "-o", tmp_path / "cli.h5", "--days", "5",
+         "--scale", "0.0002", "-q", env=env)
+    script = (
+        "import licsim, sys\n"
+        f"assert licsim.__file__.startswith({str(venv)!r}), licsim.__file__\n"
+        f"r = licsim.run({str(SOURCE_DIR / 'scenarios' / 'state_only.toml')!r}, days=5, scale=0.0002)\n"
+        f"r.save({str(tmp_path / 'py.h5')!r})\n"
+        "assert licsim.scenario_path('imlc').is_file()\n"
+        "print(licsim.__version__)\n"
+    )
+    assert _run(python, "-c", script, env=env, cwd=tmp_path).stdout.strip() == licsim.__version__
+    assert (tmp_path / "py.h5").read_bytes() == (tmp_path / "cli.h5").read_bytes()
