@@ -156,17 +156,37 @@ void variable(hid_t group, const std::string& name, const std::vector<hid_t>& sc
   describe(dset, units, description);
 }
 
+/// A group with its description (no timestamps).
+hid_t make_group(hid_t file, const char* name, const char* description) {
+  Handle gcpl(group_plist(), H5Pclose, "group properties");
+  const hid_t group = H5Gcreate2(file, name, H5P_DEFAULT, gcpl, H5P_DEFAULT);
+  if (group < 0) throw OutputError(std::string("HDF5: cannot create group ") + name);
+  attr_string(group, "description", description);
+  return group;
+}
+
+hid_t replicate_dimension(hid_t group, const Results& r) {
+  return dimension_int(group, "replicate", iota(r.replicates), "", "replicate index");
+}
+
+/// Months as the day index of their first simulated day (decoded to dates).
+hid_t month_dimension(hid_t group, const Results& r) {
+  const hid_t month = dimension_int(group, "month", r.month_start_day, "days since " + r.start_date,
+                                    "first simulated day of the month");
+  attr_string(month, "calendar", "proleptic_gregorian");
+  return month;
+}
+
 std::vector<std::string> names(auto const& array) {
   return {array.begin(), array.end()};
 }
 
 void write_metrics(hid_t file, const Results& r) {
-  Handle gcpl(group_plist(), H5Pclose, "group properties");
-  Handle group(H5Gcreate2(file, "metrics", H5P_DEFAULT, gcpl, H5P_DEFAULT), H5Gclose, "metrics");
-  attr_string(group, "description",
+  Handle group(make_group(file, "metrics",
               "daily metrics by replicate, day and jurisdiction (patient's home jurisdiction, or "
-              "the issuing board for board variables)");
-  Handle rep(dimension_int(group, "replicate", iota(r.replicates), "", "replicate index"), H5Dclose, "");
+              "the issuing board for board variables)"),
+               H5Gclose, "metrics");
+  Handle rep(replicate_dimension(group, r), H5Dclose, "");
   Handle day(dimension_int(group, "day", iota(r.days), "days since " + r.start_date,
                            "simulated day"), H5Dclose, "");
   attr_string(day, "calendar", "proleptic_gregorian");
@@ -198,14 +218,11 @@ void write_metrics(hid_t file, const Results& r) {
 }
 
 void write_breakdown(hid_t file, const Results& r) {
-  Handle gcpl(group_plist(), H5Pclose, "group properties");
-  Handle group(H5Gcreate2(file, "breakdown", H5P_DEFAULT, gcpl, H5P_DEFAULT), H5Gclose, "breakdown");
-  attr_string(group, "description",
-              "monthly totals by replicate, month, home jurisdiction, payer, area and specialty");
-  Handle rep(dimension_int(group, "replicate", iota(r.replicates), "", "replicate index"), H5Dclose, "");
-  Handle month(dimension_int(group, "month", r.month_start_day, "days since " + r.start_date,
-                             "first simulated day of the month"), H5Dclose, "");
-  attr_string(month, "calendar", "proleptic_gregorian");
+  Handle group(make_group(file, "breakdown",
+              "monthly totals by replicate, month, home jurisdiction, payer, area and specialty"),
+               H5Gclose, "breakdown");
+  Handle rep(replicate_dimension(group, r), H5Dclose, "");
+  Handle month(month_dimension(group, r), H5Dclose, "");
   Handle jur(dimension_text(group, "jurisdiction", r.jurisdictions, "patient's home jurisdiction"),
              H5Dclose, "");
   Handle payer(dimension_text(group, "payer", names(payer_names), "patient's payer"), H5Dclose, "");
@@ -225,14 +242,11 @@ void write_breakdown(hid_t file, const Results& r) {
 }
 
 void write_flows(hid_t file, const Results& r) {
-  Handle gcpl(group_plist(), H5Pclose, "group properties");
-  Handle group(H5Gcreate2(file, "flows", H5P_DEFAULT, gcpl, H5P_DEFAULT), H5Gclose, "flows");
-  attr_string(group, "description",
-              "monthly encounters by where the patient was and where the clinician was");
-  Handle rep(dimension_int(group, "replicate", iota(r.replicates), "", "replicate index"), H5Dclose, "");
-  Handle month(dimension_int(group, "month", r.month_start_day, "days since " + r.start_date,
-                             "first simulated day of the month"), H5Dclose, "");
-  attr_string(month, "calendar", "proleptic_gregorian");
+  Handle group(make_group(file, "flows",
+              "monthly encounters by where the patient was and where the clinician was"),
+               H5Gclose, "flows");
+  Handle rep(replicate_dimension(group, r), H5Dclose, "");
+  Handle month(month_dimension(group, r), H5Dclose, "");
   Handle pl(dimension_text(group, "patient_location", r.places,
                            "where the patient was (USPS code, or ISO 3166 alpha-3 abroad)"),
             H5Dclose, "");
@@ -255,15 +269,12 @@ std::vector<double> slot(const std::vector<double>& data, std::size_t width, std
 }
 
 void write_regimes(hid_t file, const Results& r) {
-  Handle gcpl(group_plist(), H5Pclose, "group properties");
-  Handle group(H5Gcreate2(file, "regimes", H5P_DEFAULT, gcpl, H5P_DEFAULT), H5Gclose, "regimes");
-  attr_string(group, "description",
+  Handle group(make_group(file, "regimes",
               "monthly regime outcomes by jurisdiction: encounters and harm by the authority the clinician "
-              "acted under, licensing by pathway, relationships cut by rule changes, adverse events by cause");
-  Handle rep(dimension_int(group, "replicate", iota(r.replicates), "", "replicate index"), H5Dclose, "");
-  Handle month(dimension_int(group, "month", r.month_start_day, "days since " + r.start_date,
-                             "first simulated day of the month"), H5Dclose, "");
-  attr_string(month, "calendar", "proleptic_gregorian");
+              "acted under, licensing by pathway, relationships cut by rule changes, adverse events by cause"),
+               H5Gclose, "regimes");
+  Handle rep(replicate_dimension(group, r), H5Dclose, "");
+  Handle month(month_dimension(group, r), H5Dclose, "");
   Handle jur(dimension_text(group, "jurisdiction", r.jurisdictions, "US jurisdiction"), H5Dclose, "");
   Handle authority(dimension_text(group, "authority", names(authority_names),
                                   "authority under which the clinician acted"), H5Dclose, "");

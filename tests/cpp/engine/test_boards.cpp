@@ -10,28 +10,17 @@ using namespace licsim;
 
 namespace {
 
-struct World {
-  Scenario scenario;
-  ModelParams params;
-  Calendar calendar;
-  RegimeSet regimes;
-  std::vector<std::vector<Expiry>> expiries;
-  Workforce workforce;
+/// The regimes' world plus its boards.
+struct World : test::RegimeWorld {
   Boards boards;
   World(const std::vector<std::string>& overrides, int days)
-      : scenario(test::baseline(overrides)),
-        params(read_model_params(scenario)),
-        calendar(*parse_date(params.start_date), days),
-        regimes(scenario, params, calendar, days),
-        workforce(build_workforce(scenario.places, params, 0.001, 1, 0, days, expiries, regimes.extra_clinicians())),
-        boards((regimes.prepare(workforce, 1, 0), params), scenario.places, workforce, regimes, 0.001, days, 1, 0) {}
+      : RegimeWorld(overrides, days), boards(params, scenario.places, workforce, regimes, 0.001, days, 1, 0) {}
   PathwayOffer full_license(std::size_t j) const {
     const auto& r = params.regulators[j];
     return {Pathway::full_license, Authority::full_license, r.license_fee_usd, params.paperwork_hours,
             r.processing_days_low, r.processing_days_high, r.approval_prob, true};
   }
   void step(int day) { boards.step(day, workforce, expiries); }
-  std::size_t code(const char* c) const { return *scenario.places.find(c); }
   /// A domestic, telemedicine-active clinician without a license in `j`.
   ClinicianId candidate(std::size_t j) const {
     for (ClinicianId c = 0; c < workforce.size(); ++c)
