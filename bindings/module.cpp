@@ -143,6 +143,17 @@ void save(const Run& run, const std::string& path, bool force) {
 }
 
 /// A read-only NumPy view of one of the run's arrays; the capsule keeps the run alive.
+py::array view(const std::shared_ptr<Run>& run, const std::vector<double>& data, std::vector<py::ssize_t> shape);
+
+/// A monthly array [replicate, month, jurisdiction, ...tail] as a read-only view.
+py::array monthly_view(const std::shared_ptr<Run>& run, const std::vector<double>& data,
+                       std::initializer_list<py::ssize_t> tail) {
+  const auto& x = run->results;
+  std::vector<py::ssize_t> shape = {x.replicates, x.months, static_cast<py::ssize_t>(x.jurisdictions.size())};
+  shape.insert(shape.end(), tail);
+  return view(run, data, std::move(shape));
+}
+
 py::array view(const std::shared_ptr<Run>& run, const std::vector<double>& data, std::vector<py::ssize_t> shape) {
   py::ssize_t size = 1;
   for (auto n : shape) size *= n;
@@ -281,24 +292,16 @@ PYBIND11_MODULE(_core, m) {
         return view(r, x.flows, {x.replicates, x.months, places, places, licsim::modality_count});
       }, "[replicate, month, patient location, clinician location, modality]")
       .def_property_readonly("by_authority", [](const std::shared_ptr<Run>& r) {
-        const auto& x = r->results;
-        return view(r, x.by_authority, {x.replicates, x.months, static_cast<py::ssize_t>(x.jurisdictions.size()),
-                                        licsim::authority_count, 2});
+        return monthly_view(r, r->results.by_authority, {licsim::authority_count, 2});
       }, "[replicate, month, jurisdiction, authority, (encounters, adverse events)]")
       .def_property_readonly("by_pathway", [](const std::shared_ptr<Run>& r) {
-        const auto& x = r->results;
-        return view(r, x.by_pathway, {x.replicates, x.months, static_cast<py::ssize_t>(x.jurisdictions.size()),
-                                      licsim::pathway_count, 4});
+        return monthly_view(r, r->results.by_pathway, {licsim::pathway_count, 4});
       }, "[replicate, month, jurisdiction, pathway, (applications, granted, days sum, active)]")
       .def_property_readonly("disruptions", [](const std::shared_ptr<Run>& r) {
-        const auto& x = r->results;
-        return view(r, x.disruptions, {x.replicates, x.months, static_cast<py::ssize_t>(x.jurisdictions.size()),
-                                       licsim::disruption_outcome_count});
+        return monthly_view(r, r->results.disruptions, {licsim::disruption_outcome_count});
       }, "[replicate, month, jurisdiction, outcome]")
       .def_property_readonly("harm_causes", [](const std::shared_ptr<Run>& r) {
-        const auto& x = r->results;
-        return view(r, x.harm_causes, {x.replicates, x.months, static_cast<py::ssize_t>(x.jurisdictions.size()),
-                                       licsim::harm_cause_count});
+        return monthly_view(r, r->results.harm_causes, {licsim::harm_cause_count});
       }, "[replicate, month, jurisdiction, cause]")
       .def("headline", [](const Run& r) { return headline_rows(r.results); },
            "Headline rows (metric, units, mean, low, high), as `licsim run` prints them.")

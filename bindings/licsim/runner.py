@@ -124,9 +124,7 @@ def run_to_file(
     ``units``, ``mean`` and the 2.5/97.5 percentiles ``low`` and ``high`` over replicates).
     On Ctrl-C (KeyboardInterrupt) no output file is left.
     """
-    seed = _check_seed(seed)
-    _core.validate_run_options(seed, replicates, threads, scale, days)
-    s = as_scenario(scenario, overrides)
+    s = as_scenario(scenario, overrides)  # bad input fails before the output is checked
     _core.check_output_path(os.fspath(output), force)
     result = run(s, seed=seed, replicates=replicates, threads=threads, scale=scale, days=days, progress=progress)
     result.save(output, force=force)

@@ -85,6 +85,28 @@ def find_cli() -> Path | None:
     return Path(found) if found else None
 
 
+def interrupt_child(script: str, what: str) -> tuple[str, str, int]:
+    """Start ``python -c script``; once it prints "ready", wait a second, send SIGINT and
+    return (stdout, stderr, return code). Fails the test if the child ended early or does
+    not stop within 30 s."""
+    import signal
+    import time
+
+    process = subprocess.Popen([sys.executable, "-c", script], env=child_env(), cwd=SOURCE_DIR,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert process.stdout.readline().strip() == "ready"
+    time.sleep(1.0)
+    assert process.poll() is None, process.stderr.read()
+    process.send_signal(signal.SIGINT)
+    try:
+        stdout, stderr = process.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.communicate()
+        pytest.fail(f"{what} did not stop within 30 s of SIGINT")
+    return stdout, stderr, process.returncode
+
+
 def child_env(**extra: str) -> dict[str, str]:
     """Environment for child processes: this one, with the imported package on PYTHONPATH."""
     env = dict(os.environ)

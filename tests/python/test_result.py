@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import gc
-import signal
-import subprocess
-import sys
 import textwrap
 import threading
 import time
@@ -15,7 +12,7 @@ import numpy as np
 import pytest
 import xarray as xr
 
-from conftest import SCENARIO, SMALL, SOURCE_DIR, child_env, fixed_creation_time, licsim
+from conftest import SCENARIO, SMALL, fixed_creation_time, licsim, interrupt_child
 
 
 @pytest.fixture(scope="module")
@@ -207,17 +204,6 @@ def test_ctrl_c_interrupts_run():
             print("finished", flush=True)
         """
     )
-    process = subprocess.Popen([sys.executable, "-c", script], env=child_env(), cwd=SOURCE_DIR,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    assert process.stdout.readline().strip() == "ready"
-    time.sleep(1.0)
-    assert process.poll() is None, process.stderr.read()
-    process.send_signal(signal.SIGINT)
-    try:
-        stdout, stderr = process.communicate(timeout=30)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.communicate()
-        pytest.fail("licsim.run did not stop within 30 s of SIGINT")
-    assert process.returncode == 0, stderr
+    stdout, stderr, returncode = interrupt_child(script, "licsim.run")
+    assert returncode == 0, stderr
     assert stdout.strip() == "interrupted"

@@ -4,11 +4,7 @@ from __future__ import annotations
 
 import math
 import os
-import signal
-import subprocess
-import sys
 import textwrap
-import time
 import tomllib
 
 import numpy as np
@@ -16,7 +12,7 @@ import pandas as pd
 import pytest
 import xarray as xr
 
-from conftest import SCENARIO, SOURCE_DIR, assert_same_results, child_env, fixed_creation_time, licsim
+from conftest import SCENARIO, assert_same_results, fixed_creation_time, licsim, interrupt_child
 
 HEADLINE_METRICS = [
     "episodes",
@@ -266,19 +262,8 @@ def test_ctrl_c_raises_keyboard_interrupt_and_leaves_no_file(tmp_path):
         print("finished", flush=True)
         """
     )
-    process = subprocess.Popen([sys.executable, "-c", script], env=child_env(), cwd=SOURCE_DIR,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    assert process.stdout.readline().strip() == "ready"
-    time.sleep(1.0)
-    assert process.poll() is None, process.stderr.read()
-    process.send_signal(signal.SIGINT)
-    try:
-        stdout, stderr = process.communicate(timeout=30)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.communicate()
-        pytest.fail("run_to_file did not stop within 30 s of SIGINT")
-    assert process.returncode == 0, stderr
+    stdout, stderr, returncode = interrupt_child(script, "run_to_file")
+    assert returncode == 0, stderr
     assert stdout.strip() == "interrupted"
     assert list(tmp_path.iterdir()) == []
 
