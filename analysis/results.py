@@ -12,13 +12,19 @@ import h5py
 import numpy as np
 import xarray as xr
 
+from .. import _core
+
 PathLike = Union[str, "os.PathLike[str]"]
 
 #: Groups every licsim result file holds.
 GROUPS = ("metrics", "breakdown", "flows", "regimes")
 
 #: Root attributes that mark a file as a licsim result.
-REQUIRED_ATTRS = ("licsim_version", "scenario_toml", "seed", "replicates", "scale")
+REQUIRED_ATTRS = ("licsim_format_version", "licsim_version", "scenario_toml", "seed", "replicates", "scale")
+
+#: Root attribute with the result file's format version (docs/output.md), and the newest this licsim reads.
+FORMAT_VERSION_ATTR = "licsim_format_version"
+FORMAT_VERSION = _core.output_format_version
 
 #: Root attributes copied onto every Dataset that :func:`open_result` returns.
 PROVENANCE_ATTRS = ("licsim_version", "scenario_file", "scenario_toml", "seed", "replicates", "scale", "created_utc")
@@ -37,13 +43,21 @@ def check_result_file(path: PathLike, group: str | None = None) -> Path:
     """Check that ``path`` is a licsim result file (and holds ``group``); return it as a Path.
 
     Raises FileNotFoundError if there is no such file and ValueError, naming the path, if
-    the file is not HDF5, lacks licsim's root attributes, or has no group ``group``.
+    the file is not HDF5, is truncated or damaged, lacks licsim's root attributes, has a
+    result format version newer than this licsim reads (``licsim_format_version``), or has no
+    group ``group``.
     """
     p = Path(path)
     if not p.is_file():
         raise FileNotFoundError(f"{p}: no such file")
     if not h5py.is_hdf5(p):
         raise ValueError(f"{p}: not a licsim result file (not an HDF5 file)")
+    # The engine's own check (sim/io/result_file.hpp): truncated or damaged files, HDF5 files
+    # not written by licsim, and files of a newer result format are refused by name.
+    try:
+        _core.check_result_file(os.fspath(p))
+    except _core.DataError as e:
+        raise ValueError(str(e)) from None
     with h5py.File(p, "r") as f:
         missing = [a for a in REQUIRED_ATTRS if a not in f.attrs]
         if missing:
@@ -79,11 +93,14 @@ def open_result(path: PathLike, group: str = "metrics") -> xr.Dataset:
     set to the path. The file is closed on return.
     """
     p = check_result_file(path, group)
-    ds = xr.load_dataset(p, group=group, engine="h5netcdf")
-    with h5py.File(p, "r") as f:
-        for name in PROVENANCE_ATTRS:
-            if name in f.attrs:
-                ds.attrs[name] = _plain(f.attrs[name])
+    try:
+        ds = xr.load_dataset(p, group=group, engine="h5netcdf")
+        with h5py.File(p, "r") as f:
+            for name in PROVENANCE_ATTRS:
+                if name in f.attrs:
+                    ds.attrs[name] = _plain(f.attrs[name])
+    except OSError as e:  # damage past the file's structure (a chunk cut short)
+        raise ValueError(f"{p}: cannot be read: the licsim result file is damaged ({e})") from None
     ds.attrs["source"] = str(p)
     return ds
 

@@ -125,7 +125,8 @@ def run_to_file(
     On Ctrl-C (KeyboardInterrupt) no output file is left.
     """
     s = as_scenario(scenario, overrides)  # bad input fails before the output is checked
-    _core.check_output_path(os.fspath(output), force)
+    # folder, force, and room on its file system for the estimated output, before the run
+    _core.check_output(os.fspath(output), force, s._scenario, replicates, scale, days)
     result = run(s, seed=seed, replicates=replicates, threads=threads, scale=scale, days=days, progress=progress)
     result.save(output, force=force)
     return result.headline()

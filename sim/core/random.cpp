@@ -1,9 +1,20 @@
 #include "core/random.hpp"
 
+#include <math.h>  // lgamma_r
+
 #include <algorithm>
 #include <numbers>
 
 namespace licsim {
+
+namespace {
+/// lgamma without its data race: std::lgamma also writes the global `signgam`,
+/// which partitions running in parallel would share (found by ThreadSanitizer).
+double log_gamma(double x) noexcept {
+  int sign = 0;
+  return ::lgamma_r(x, &sign);
+}
+}  // namespace
 
 Stream::Stream(std::uint64_t seed, std::uint32_t replicate, Purpose purpose, std::uint64_t day,
                std::uint64_t entity_a, std::uint64_t entity_b) noexcept {
@@ -55,7 +66,7 @@ std::uint64_t Stream::poisson(double mean) noexcept {
     if (us >= 0.07 && v <= vr) return static_cast<std::uint64_t>(k);
     if (k < 0.0 || (us < 0.013 && v > us)) continue;
     if (std::log(v) + std::log(invalpha) - std::log(a / (us * us) + b) <=
-        -mean + k * loglam - std::lgamma(k + 1.0))
+        -mean + k * loglam - log_gamma(k + 1.0))
       return static_cast<std::uint64_t>(k);
   }
 }

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "core/errors.hpp"
+#include "io/input_file.hpp"
 
 namespace licsim {
 
@@ -71,11 +72,9 @@ CsvTable parse_csv(const std::string& text, const std::string& name) {
 namespace {
 
 std::string read_text(const std::filesystem::path& path, const std::string& key) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw DataError("cannot open " + path.string() + " (named by " + key + ")");
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
+  std::string problem;
+  if (auto text = read_input_file(path, problem)) return std::move(*text);
+  throw DataError(path.string() + " (named by " + key + "): " + problem);
 }
 
 class Columns {
@@ -131,7 +130,8 @@ std::filesystem::path resolve(const Scenario& scenario, const std::string& key) 
   if (value.is_absolute()) return value;
   const auto origin = scenario.origin(key);
   const std::filesystem::path origin_file = origin.file;
-  if (origin.line > 0 && std::filesystem::exists(origin_file))
+  std::error_code ec;
+  if (origin.line > 0 && std::filesystem::exists(origin_file, ec))
     return origin_file.parent_path() / value;
   return scenario.base_dir / value;
 }
@@ -191,6 +191,11 @@ void load_world(Scenario& scenario) {
       places.foreign.push_back(std::move(f));
     }
   }
+  if (places.size() > max_places)
+    throw DataError(resolve(scenario, "world.foreign_locations_file").string() + ": at most " +
+                    std::to_string(max_places - places.us.size()) + " foreign locations are supported with " +
+                    std::to_string(places.us.size()) + " jurisdictions (" + std::to_string(max_places) +
+                    " places in all)");
   std::set<std::string> codes;
   for (std::size_t i = 0; i < places.size(); ++i)
     if (!codes.insert(places.code(i)).second)

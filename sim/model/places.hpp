@@ -48,5 +48,7 @@ struct Places {
 };
 
 inline constexpr std::size_t max_us_jurisdictions = 64;
+/// Place indices are 8-bit: jurisdictions and foreign locations together.
+inline constexpr std::size_t max_places = 255;
 
 }  // namespace licsim

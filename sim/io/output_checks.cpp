@@ -1,0 +1,211 @@
+#include "io/output_checks.hpp"
+
+#include <fcntl.h>
+#include <hdf5.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <mutex>
+
+#include "core/errors.hpp"
+#include "engine/calendar.hpp"
+#include "engine/metrics.hpp"
+#include "engine/model_params.hpp"
+#include "engine/resources.hpp"
+#include "io/scenario_file.hpp"
+#include "model/authority.hpp"
+#include "model/types.hpp"
+
+namespace licsim {
+
+namespace {
+
+/// What the file's size depends on.
+struct OutputShape {
+  double replicates = 0, days = 0, months = 0, n_us = 0, n_places = 0, n_spec = 0;
+  double attribute_bytes = 0;  ///< scenario text and data files, stored verbatim
+};
+
+/// HDF5's own structures: superblock, object headers, B-trees and chunk
+/// indexes, dimension-scale references (about 70 datasets).
+constexpr double hdf5_overhead = 1 << 20;
+
+double variable_bytes(const OutputShape& s) {
+  double floats_daily = 0;
+  for (const auto& m : daily_metrics) floats_daily += m.units == "1" ? 0 : 1;
+  const double counts_daily = double(daily_metric_count) - floats_daily;
+  const double daily = s.replicates * s.days * s.n_us;
+  const double monthly = s.replicates * s.months * s.n_us;
+  double bytes = daily * (4 * counts_daily + 8 * floats_daily);                              // metrics
+  bytes += 4 * monthly * double(payer_count) * double(area_count) * s.n_spec * double(breakdown_metric_count);      // breakdown
+  bytes += 4 * s.replicates * s.months * s.n_places * s.n_places * double(modality_count);          // flows
+  bytes += 4 * monthly * (double(authority_count) * 2 + double(pathway_count) * 3 + double(disruption_outcome_count) +
+                          double(harm_cause_count)) + 8 * monthly * double(pathway_count);                   // regimes
+  bytes += 64 * (s.replicates + s.days + s.months + s.n_places * 2 + s.n_spec);             // coordinates
+  return bytes;
+}
+
+std::uint64_t clamp_bytes(double bytes) {
+  if (!(bytes > 0)) return 0;
+  return bytes >= 1.8e19 ? std::numeric_limits<std::uint64_t>::max() : static_cast<std::uint64_t>(bytes);
+}
+
+/// HDF5 1.10 crashes at exit (H5_term_library -> H5F__close_cb) when a file
+/// whose final flush failed (disk full, file size limit) is still half open,
+/// so a clean error would end in a segfault. Its atexit clean-up is turned off
+/// before any HDF5 call (a static initializer of this library); licsim closes
+/// every HDF5 object it opens itself.
+[[maybe_unused]] const herr_t no_hdf5_atexit = H5dont_atexit();
+
+/// The innermost HDF5 error message of the last failed call (set by the error
+/// handler quiet_hdf5_errors installs). Never destroyed: HDF5 may still report
+/// errors from its atexit handler (closing a file whose flush failed), after
+/// static and thread-local objects are gone.
+std::mutex& hdf5_error_mutex() {
+  static auto* m = new std::mutex;
+  return *m;
+}
+std::string& last_hdf5_error() {
+  static auto* s = new std::string;
+  return *s;
+}
+
+herr_t record_innermost(unsigned n, const H5E_error2_t* err, void* data) {
+  auto* out = static_cast<std::string*>(data);
+  if (n == 0 && err->desc) *out = err->desc;  // walking upward: the first is the innermost
+  return 0;
+}
+
+}  // namespace
+
+std::uint64_t estimate_output_bytes(const Scenario& sc, const RunOptions& options) {
+  const ModelParams params = read_model_params(sc);
+  OutputShape s;
+  s.replicates = options.replicates;
+  s.days = options.days > 0 ? options.days : params.default_days;
+  s.months = s.days / 28.0 + 2.0;
+  if (const auto start = parse_date(params.start_date))
+    s.months = Calendar(*start, static_cast<int>(s.days)).months();
+  s.n_us = static_cast<double>(sc.places.us.size());
+  s.n_places = static_cast<double>(sc.places.size());
+  s.n_spec = static_cast<double>(params.specialties.size());
+  s.attribute_bytes = static_cast<double>(to_toml(sc).size() + sc.jurisdictions_csv.size() +
+                                          sc.foreign_locations_csv.size() + sc.source_name.size());
+  for (const auto& [key, table] : sc.tables) s.attribute_bytes += static_cast<double>(table.text.size());
+  return clamp_bytes(variable_bytes(s) + s.attribute_bytes + hdf5_overhead);
+}
+
+std::uint64_t estimate_output_bytes(const Results& r, const OutputMetadata& meta) {
+  OutputShape s;
+  s.replicates = r.replicates;
+  s.days = r.days;
+  s.months = r.months;
+  s.n_us = static_cast<double>(r.jurisdictions.size());
+  s.n_places = static_cast<double>(r.places.size());
+  s.n_spec = static_cast<double>(r.specialties.size());
+  s.attribute_bytes = static_cast<double>(meta.scenario_toml.size() + meta.scenario_file.size() +
+                                          meta.jurisdictions_csv.size() + meta.foreign_locations_csv.size());
+  for (const auto& [name, text] : meta.data_files) s.attribute_bytes += static_cast<double>(text.size());
+  return clamp_bytes(variable_bytes(s) + s.attribute_bytes + hdf5_overhead);
+}
+
+void check_output_space(const std::filesystem::path& path, std::uint64_t bytes) {
+  auto dir = path.parent_path();
+  if (dir.empty()) dir = ".";
+  struct statvfs fs {};
+  if (::statvfs(dir.c_str(), &fs) != 0) return;  // unknown: the write will tell
+  const double free_bytes = static_cast<double>(fs.f_bavail) * static_cast<double>(fs.f_frsize);
+  if (static_cast<double>(bytes) > free_bytes)
+    throw OutputError(path.string() + ": the output needs up to " + format_bytes(static_cast<double>(bytes)) +
+                      " but the file system of " + dir.string() + " has only " + format_bytes(free_bytes) +
+                      " free; free space, write elsewhere, or lower --replicates or --days");
+}
+
+void check_output(const std::filesystem::path& path, bool force, const Scenario& scenario,
+                  const RunOptions& options) {
+  check_output_path(path, force);
+  check_output_space(path, estimate_output_bytes(scenario, options));
+}
+
+std::vector<std::filesystem::path> remove_stale_temporaries(const std::filesystem::path& path) {
+  namespace fs = std::filesystem;
+  std::vector<fs::path> removed;
+  auto dir = path.parent_path();
+  if (dir.empty()) dir = ".";
+  const std::string prefix = path.filename().string() + ".tmp-";
+  std::error_code ec;
+  fs::directory_iterator it(dir, ec), end;
+  for (; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (name.size() <= prefix.size() || name.compare(0, prefix.size(), prefix) != 0) continue;
+    const std::string digits = name.substr(prefix.size());
+    if (digits.size() > 9 || !std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; }))
+      continue;
+    const long pid = std::stol(digits);
+    if (pid <= 0 || pid == ::getpid()) continue;
+    if (::kill(static_cast<pid_t>(pid), 0) == 0 || errno != ESRCH) continue;  // alive, or not ours to judge
+    // Open without following a link; check it is a regular file of ours.
+    const int fd = ::open(it->path().c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) continue;
+    struct stat st {};
+    unsigned char head[8] = {};
+    bool ours = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == ::geteuid();
+    if (ours && st.st_size > 0) {
+      static constexpr unsigned char signature[8] = {0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
+      static constexpr unsigned char zeros[8] = {};
+      const auto n = ::pread(fd, head, sizeof head, 0);
+      ours = (n == static_cast<ssize_t>(sizeof head) || n == st.st_size) &&
+             (std::memcmp(head, signature, static_cast<std::size_t>(n)) == 0 ||
+              std::memcmp(head, zeros, static_cast<std::size_t>(n)) == 0);
+    }
+    ::close(fd);
+    if (ours && ::unlink(it->path().c_str()) == 0) removed.push_back(it->path());
+  }
+  return removed;
+}
+
+namespace {
+const std::string system_marker = "error message = '";
+
+/// Keeps the innermost message of a failed call; one carrying the system's
+/// reason is not replaced by a later one without (cleanup after a failed write).
+herr_t record_hdf5_error(hid_t stack, void*) {
+  std::string message;
+  H5Ewalk2(stack, H5E_WALK_UPWARD, record_innermost, &message);
+  const std::lock_guard lock(hdf5_error_mutex());
+  auto& last = last_hdf5_error();
+  if (last.find(system_marker) == std::string::npos || message.find(system_marker) != std::string::npos)
+    last = message;
+  return 0;
+}
+}  // namespace
+
+void quiet_hdf5_errors() {
+  {
+    const std::lock_guard lock(hdf5_error_mutex());
+    last_hdf5_error().clear();
+  }
+  H5Eset_auto2(H5E_DEFAULT, record_hdf5_error, nullptr);
+}
+
+std::string hdf5_error_detail() {
+  std::string detail;
+  {
+    const std::lock_guard lock(hdf5_error_mutex());
+    detail = last_hdf5_error();
+  }
+  // The file drivers put the system's reason in "error message = '...'".
+  if (const auto at = detail.find(system_marker); at != std::string::npos) {
+    const auto start = at + system_marker.size();
+    const auto stop = detail.find('\'', start);
+    detail = detail.substr(start, stop == std::string::npos ? std::string::npos : stop - start);
+  }
+  return detail;
+}
+
+}  // namespace licsim
