@@ -351,10 +351,12 @@ void CarePartition::serve(const CareContext& ctx, Episode& ep, const Match& m, s
   if (tele) {
     metric(st.home, m_travel_km_avoided) += km;
     const bool international = w.is_abroad(c) || !ctx.places.is_us(loc);
+    const bool cross_state = !international && clinician_place != loc;
     metric(st.home, international              ? m_served_telehealth_international
                     : clinician_place == loc ? m_served_telehealth_in_state
                                              : m_served_telehealth_cross_state) += 1;
     breakdown(ctx, day, st, b_served_telehealth) += 1;
+    if (cross_state) breakdown(ctx, day, st, b_served_telehealth_cross_state) += 1;
   } else {
     const double trip_km = km * (clinician_place != loc ? params.cross_border_distance_multiplier : 1.0);
     cost += trip_km * params.cost_per_km_usd + params.time_cost_per_visit_usd * trip_km / params.round_trip_km_urban;

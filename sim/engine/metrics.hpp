@@ -99,6 +99,7 @@ enum BreakdownMetric : int {
   b_adverse_events,
   b_malpractice_claims,
   b_unauthorized_encounters,
+  b_served_telehealth_cross_state,
   breakdown_metric_count
 };
 
@@ -110,6 +111,9 @@ inline constexpr std::array<MetricInfo, breakdown_metric_count> breakdown_metric
     {"adverse_events", "1", Basis::patient_home, "adverse events"},
     {"malpractice_claims", "1", Basis::patient_home, "malpractice claims"},
     {"unauthorized_encounters", "1", Basis::patient_home, "unauthorized encounters"},
+    {"served_telehealth_cross_state", "1", Basis::patient_home,
+     "episodes served by telemedicine with the clinician in another US jurisdiction than the "
+     "patient's location"},
 }};
 
 }  // namespace licsim

@@ -63,6 +63,7 @@ BREAKDOWN = {
     "adverse_events": ["adverse_events"],
     "malpractice_claims": ["malpractice_claims"],
     "unauthorized_encounters": ["unauthorized_encounters"],
+    "served_telehealth_cross_state": ["served_telehealth_cross_state"],
 }
 
 
