@@ -19,7 +19,10 @@
 #include "engine/results.hpp"
 #include "engine/scenario_check.hpp"
 #include "engine/summary.hpp"
+#include "engine/resources.hpp"
 #include "io/hdf5_writer.hpp"
+#include "io/output_checks.hpp"
+#include "io/result_file.hpp"
 #include "io/scenario_file.hpp"
 #include "model/authority.hpp"
 #include "model/types.hpp"
@@ -199,6 +202,8 @@ py::list headline_rows(const licsim::Results& results) {
 
 }  // namespace
 
+void bind_sweep(py::module_& m);  // sweep_bindings.cpp
+
 PYBIND11_MODULE(_core, m) {
   m.doc() = "licsim compiled core (use the licsim package, not this module)";
   m.attr("__version__") = licsim::version;
@@ -216,6 +221,8 @@ PYBIND11_MODULE(_core, m) {
       PyErr_SetNone(PyExc_KeyboardInterrupt);
     }
   });
+
+  bind_sweep(m);
 
   py::class_<licsim::Scenario>(m, "Scenario", "A scenario: validated parameter values by dotted key.")
       .def("__copy__", [](const licsim::Scenario& s) { return licsim::Scenario(s); })
@@ -259,6 +266,48 @@ PYBIND11_MODULE(_core, m) {
         "Raise UsageError naming the first bad run setting, as `licsim run` does.");
   m.def("check_output_path", [](const std::string& path, bool force) { licsim::check_output_path(path, force); },
         py::arg("path"), py::arg("force") = false, "Raise OutputError unless `path` may be written.");
+  m.def("check_output",
+        [](const std::string& path, bool force, const licsim::Scenario& scenario, int replicates, double scale,
+           int days) {
+          licsim::RunOptions options;
+          options.replicates = replicates;
+          options.scale = scale;
+          options.days = days;
+          licsim::validate(options);
+          licsim::check_output(path, force, scenario, options);
+        },
+        py::arg("path"), py::arg("force"), py::arg("scenario"), py::arg("replicates"), py::arg("scale"),
+        py::arg("days"),
+        "Raise OutputError unless `path` may be written and its file system has room for the estimated output.");
+  m.def("estimate_memory",
+        [](const licsim::Scenario& scenario, int replicates, double scale, int days) {
+          licsim::RunOptions options;
+          options.replicates = replicates;
+          options.scale = scale;
+          options.days = days;
+          const auto e = licsim::estimate_memory(scenario, options);
+          py::dict d;
+          d["bytes"] = e.total();
+          d["patients"] = e.patients;
+          d["clinicians"] = e.clinicians;
+          d["bytes_per_patient"] = e.bytes_per_patient;
+          d["bytes_per_clinician"] = e.bytes_per_clinician;
+          d["results_bytes"] = e.results_bytes;
+          d["fixed_bytes"] = e.fixed_bytes;
+          d["description"] = e.describe();
+          return d;
+        },
+        py::arg("scenario"), py::arg("replicates") = 1, py::arg("scale") = 0.001, py::arg("days") = 0,
+        "The engine's estimate of a run's peak memory (what licsim.run checks against available memory).");
+  m.def("check_result_file",
+        [](const std::string& path) {
+          const auto info = licsim::check_result_file(path);
+          return py::make_tuple(info.format_version, info.licsim_version);
+        },
+        py::arg("path"),
+        "Raise DataError unless `path` is a complete licsim result file of a format this build reads; "
+        "return (format version, licsim version).");
+  m.attr("output_format_version") = licsim::output_format_version;
 
   py::class_<Run, std::shared_ptr<Run>>(m, "Run", "The results of a finished run (see licsim.Result).")
       .def_property_readonly("replicates", [](const Run& r) { return r.results.replicates; })

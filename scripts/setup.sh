@@ -10,7 +10,9 @@ cd "$(dirname "$0")/.."
 
 packages=(build-essential cmake ninja-build pkg-config
           libeigen3-dev libboost-program-options-dev libhdf5-dev libtomlplusplus-dev
-          doctest-dev pybind11-dev librandom123-dev python3-dev python3-venv)
+          doctest-dev pybind11-dev librandom123-dev python3-dev python3-venv
+          libboost-dev libopenmpi-dev openmpi-bin
+          clang libclang-rt-dev libomp-dev llvm)  # sanitizers, libFuzzer, LLVM OpenMP: scripts/ci_checks.sh
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

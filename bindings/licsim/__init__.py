@@ -3,8 +3,10 @@
 Load a scenario (a file, TOML text or a dict) with :class:`Scenario`, simulate it with
 :func:`run`, and look at the :class:`Result` as NumPy arrays, as an xarray Dataset
 (``result.to_xarray()``) or as the HDF5 file ``licsim run`` writes (``result.save(path)``).
-:func:`open` reads such a file back; :mod:`licsim.analysis` makes tables, comparisons,
-figures and sensitivity analyses. Example::
+:func:`open` reads such a file back; :func:`sweep` runs a sweep file's points, locally or on a
+Dask cluster; :mod:`licsim.analysis` makes tables, comparisons,
+figures and sensitivity analyses; :func:`calibrate` and :func:`evaluate` fit a scenario to the
+published targets of ``scenarios/calibration/targets.toml`` and report against them. Example::
 
     import licsim
     result = licsim.run(licsim.scenario_path("imlc"), replicates=3, days=365,
@@ -28,6 +30,8 @@ from ._core import (
 from .result import DAILY_METRICS, GROUPS, Result
 from .runner import resolved_scenario, run, run_to_file
 from .scenario import SCENARIOS_DIR, Scenario, available_scenarios, scenario_path, to_toml_value
+from .sweep import SweepReport, load_sweep, sweep
+from .calibrate import Calibration, calibrate, evaluate, load_targets  # noqa: E402  (licsim.calibrate: the function)
 
 if TYPE_CHECKING:
     import os
@@ -45,6 +49,9 @@ __all__ = [
     "Result",
     "run",
     "run_to_file",
+    "sweep",
+    "load_sweep",
+    "SweepReport",
     "open",
     "resolved_scenario",
     "scenario_path",
@@ -53,6 +60,10 @@ __all__ = [
     "SCENARIOS_DIR",
     "GROUPS",
     "DAILY_METRICS",
+    "calibrate",
+    "evaluate",
+    "load_targets",
+    "Calibration",
 ]
 
 

@@ -1,6 +1,8 @@
-// licsim command line: `licsim run`, `licsim validate`, `licsim params`.
+// licsim command line: `licsim run`, `licsim sweep`, `licsim merge`,
+// `licsim validate`, `licsim params`.
 // The only place that sees Boost.Program_options and picks exit codes:
-// 0 success, 2 bad usage or input, 1 any other failure, 130 interrupted.
+// 0 success, 2 bad usage or input, 1 any other failure, 130 interrupted,
+// 3 a sweep written with failed points.
 #include <boost/program_options.hpp>
 
 #include <atomic>
@@ -12,13 +14,16 @@
 #include <iostream>
 #include <sstream>
 
+#include "cli/options.hpp"
 #include "cli/progress_bar.hpp"
+#include "cli/sweep_command.hpp"
 #include "core/errors.hpp"
 #include "core/version.hpp"
 #include "engine/engine.hpp"
 #include "engine/scenario_check.hpp"
 #include "engine/summary.hpp"
 #include "io/hdf5_writer.hpp"
+#include "io/output_checks.hpp"
 #include "scenario/parameter_docs.hpp"
 #include "io/scenario_file.hpp"
 
@@ -33,6 +38,8 @@ constexpr const char* usage_text =
     "usage: licsim <command> [options]\n\n"
     "commands:\n"
     "  run SCENARIO.toml -o OUT.h5   simulate and write HDF5 (licsim run --help)\n"
+    "  sweep SWEEP.toml -o OUT.h5    run every point of a sweep (licsim sweep --help)\n"
+    "  merge -o OUT.h5 SHARD.h5...   join the shards of a sweep run with --shard\n"
     "  validate SCENARIO.toml        check a scenario and its data files\n"
     "  params [--markdown]           list every scenario key with unit, meaning, source\n\n"
     "options:\n"
@@ -103,24 +110,14 @@ int cmd_run(const std::vector<std::string>& args) {
       ("quiet,q", po::bool_switch(&quiet), "no summary table");
   po::options_description hidden;
   hidden.add_options()("scenario", po::value(&scenario_path));
-  po::options_description all;
-  all.add(opts).add(hidden);
-  po::positional_options_description pos;
-  pos.add("scenario", 1);
-  po::variables_map vm;
-  po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
-  if (vm.count("help")) {
-    std::cout << opts << "\n";
-    return 0;
-  }
-  po::notify(vm);
+  if (!licsim::cli::parse_options(args, opts, hidden, 1)) return 0;
   run.seed = parse_seed(seed_text);
   if (scenario_path.empty()) throw licsim::UsageError("missing SCENARIO.toml (see licsim run --help)");
   if (output.empty()) throw licsim::UsageError("missing -o OUT.h5 (see licsim run --help)");
   licsim::validate(run);
   const auto scenario = load(scenario_path, overrides);
   try {
-    licsim::check_output_path(output, force);
+    licsim::check_output(output, force, scenario, run);  // folder, --force, free space for the estimated size
   } catch (const licsim::OutputError& e) {
     throw licsim::UsageError(e.what());
   }
@@ -192,6 +189,12 @@ int dispatch(int argc, char** argv) {
   }
   if (command == "run") return cmd_run(args);
   if (command == "validate") return cmd_validate(args);
+  if (command == "sweep") {
+    std::signal(SIGINT, on_signal);
+    std::signal(SIGTERM, on_signal);
+    return licsim::cli::cmd_sweep(args, interrupted);
+  }
+  if (command == "merge") return licsim::cli::cmd_merge(args);
   if (command == "params") return cmd_params(args);
   std::cerr << "licsim: unknown command '" << command << "'\n\n" << usage_text;
   return 2;

@@ -9,6 +9,10 @@ namespace licsim::cli {
 ProgressBar::ProgressBar() : enabled_(::isatty(STDERR_FILENO) != 0), start_(std::chrono::steady_clock::now()) {}
 
 void ProgressBar::update(long done, long total) {
+  update(done, total, std::to_string(done) + "/" + std::to_string(total) + " days");
+}
+
+void ProgressBar::update(long done, long total, const std::string& counter) {
   if (!enabled_ || total <= 0) return;
   const int permille = static_cast<int>(1000 * done / total);
   if (permille == last_permille_) return;
@@ -20,7 +24,7 @@ void ProgressBar::update(long done, long total) {
   const int filled = permille * width / 1000;
   std::fprintf(stderr, "\r[");
   for (int i = 0; i < width; ++i) std::fputc(i < filled ? '#' : '.', stderr);
-  std::fprintf(stderr, "] %5.1f%%  %ld/%ld days  %.0fs left ", permille / 10.0, done, total, left);
+  std::fprintf(stderr, "] %5.1f%%  %s  %.0fs left ", permille / 10.0, counter.c_str(), left);
   std::fflush(stderr);
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 // A one-line progress bar on stderr, drawn only when stderr is a terminal.
 #include <chrono>
+#include <string>
 
 namespace licsim::cli {
 
@@ -8,6 +9,8 @@ class ProgressBar {
  public:
   ProgressBar();
   void update(long done, long total);
+  /// Same, showing `counter` (e.g. "3/10 points") instead of "done/total days".
+  void update(long done, long total, const std::string& counter);
   void finish();
 
  private:

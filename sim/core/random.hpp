@@ -28,6 +28,8 @@ enum class Purpose : std::uint8_t {
   renewal,
   patient_trait,
   follow_up,
+  sweep_design,  ///< Latin hypercube strata and jitter
+  sweep_point,   ///< seeds of sweep points
 };
 
 class Stream {

@@ -15,6 +15,7 @@
 #include "engine/model_params.hpp"
 #include "engine/population.hpp"
 #include "engine/regimes/regime_set.hpp"
+#include "engine/resources.hpp"
 #include "engine/workforce.hpp"
 
 namespace licsim {
@@ -196,6 +197,7 @@ void run_replicate(const Scenario& scenario, const ModelParams& params, const Po
 
 Results run(const Scenario& scenario, const RunOptions& options) {
   validate(options);
+  check_memory(scenario, options);  // refuse, with the estimate, a run that would not fit
   const ModelParams params = read_model_params(scenario);
   const int days = options.days > 0 ? options.days : params.default_days;
   const auto start = parse_date(params.start_date);

@@ -1,7 +1,5 @@
 #include "io/hdf5_writer.hpp"
 
-#include <hdf5.h>
-#include <hdf5_hl.h>  // dimension scales (H5DS)
 #include <unistd.h>
 
 #include <algorithm>
@@ -12,8 +10,12 @@
 #include <limits>
 #include <vector>
 
+#include "core/atomic_file.hpp"
 #include "core/errors.hpp"
 #include "core/version.hpp"
+#include "io/hdf5_util.hpp"
+#include "io/output_checks.hpp"
+#include "io/result_file.hpp"
 #include "io/scenario_file.hpp"
 #include "model/authority.hpp"
 #include "model/types.hpp"
@@ -21,109 +23,6 @@
 namespace licsim {
 
 namespace {
-
-/// Owns an HDF5 identifier and closes it with the matching function.
-class Handle {
- public:
-  Handle(hid_t id, herr_t (*close)(hid_t), const std::string& what) : id_(id), close_(close) {
-    if (id_ < 0) throw OutputError("HDF5: cannot create " + what);
-  }
-  Handle(const Handle&) = delete;
-  Handle& operator=(const Handle&) = delete;
-  ~Handle() {
-    if (id_ >= 0) close_(id_);
-  }
-  operator hid_t() const { return id_; }
-
- private:
-  hid_t id_;
-  herr_t (*close_)(hid_t);
-};
-
-void check(herr_t status, const std::string& what) {
-  if (status < 0) throw OutputError("HDF5: cannot write " + what);
-}
-
-hid_t vlen_string_type() {
-  const hid_t type = H5Tcopy(H5T_C_S1);
-  H5Tset_size(type, H5T_VARIABLE);
-  H5Tset_cset(type, H5T_CSET_UTF8);
-  return type;
-}
-
-void attr_string(hid_t obj, const std::string& name, const std::string& value) {
-  Handle type(vlen_string_type(), H5Tclose, "string type");
-  Handle space(H5Screate(H5S_SCALAR), H5Sclose, "scalar space");
-  Handle attr(H5Acreate2(obj, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT), H5Aclose,
-              "attribute " + name);
-  const char* data = value.c_str();
-  check(H5Awrite(attr, type, &data), "attribute " + name);
-}
-
-template <class T>
-void attr_scalar(hid_t obj, const std::string& name, T value, hid_t type) {
-  Handle space(H5Screate(H5S_SCALAR), H5Sclose, "scalar space");
-  Handle attr(H5Acreate2(obj, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT), H5Aclose,
-              "attribute " + name);
-  check(H5Awrite(attr, type, &value), "attribute " + name);
-}
-
-hid_t group_plist() {
-  const hid_t plist = H5Pcreate(H5P_GROUP_CREATE);
-  H5Pset_obj_track_times(plist, 0);  // no timestamps: identical runs give identical files
-  return plist;
-}
-
-/// Creates a dataset; chunked and compressed (shuffle + gzip 1) when large.
-hid_t create_dataset(hid_t group, const std::string& name, hid_t type,
-                     const std::vector<hsize_t>& dims) {
-  Handle space(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), H5Sclose,
-               "dataspace of " + name);
-  Handle dcpl(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, "dataset properties");
-  H5Pset_obj_track_times(dcpl, 0);
-  hsize_t total = 1;
-  for (auto d : dims) total *= d;
-  if (dims.size() > 1 && total > 4096) {
-    // One chunk per replicate and leading step (day or month): a reader of one
-    // day or one month touches one chunk.
-    std::vector<hsize_t> chunk = dims;
-    chunk[0] = 1;
-    if (dims.size() > 2) chunk[1] = std::min<hsize_t>(dims[1], 32);
-    H5Pset_chunk(dcpl, static_cast<int>(chunk.size()), chunk.data());
-    H5Pset_shuffle(dcpl);
-    H5Pset_deflate(dcpl, 1);
-  }
-  const hid_t dset = H5Dcreate2(group, name.c_str(), type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
-  if (dset < 0) throw OutputError("HDF5: cannot create dataset " + name);
-  return dset;
-}
-
-void describe(hid_t dset, std::string_view units, std::string_view description) {
-  if (!units.empty()) attr_string(dset, "units", std::string(units));
-  attr_string(dset, "long_name", std::string(description));
-}
-
-/// A netCDF dimension with a coordinate variable of the same name.
-hid_t dimension_int(hid_t group, const std::string& name, const std::vector<std::int32_t>& values,
-                    std::string_view units, std::string_view description) {
-  const hid_t dset = create_dataset(group, name, H5T_STD_I32LE, {values.size()});
-  check(H5Dwrite(dset, H5T_NATIVE_INT32, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()), name);
-  check(H5DSset_scale(dset, name.c_str()), "dimension " + name);
-  describe(dset, units, description);
-  return dset;
-}
-
-hid_t dimension_text(hid_t group, const std::string& name, const std::vector<std::string>& values,
-                     std::string_view description) {
-  Handle type(vlen_string_type(), H5Tclose, "string type");
-  const hid_t dset = create_dataset(group, name, type, {values.size()});
-  std::vector<const char*> ptrs;
-  for (const auto& v : values) ptrs.push_back(v.c_str());
-  check(H5Dwrite(dset, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data()), name);
-  check(H5DSset_scale(dset, name.c_str()), "dimension " + name);
-  describe(dset, "", description);
-  return dset;
-}
 
 std::vector<std::int32_t> iota(std::size_t n) {
   std::vector<std::int32_t> v(n);
@@ -357,12 +256,15 @@ void check_output_path(const std::filesystem::path& path, bool force) {
 void write_results(const std::filesystem::path& path, const Results& r, const OutputMetadata& meta,
                    bool force) {
   check_output_path(path, force);
-  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);  // errors become OutputError, not stderr noise
-  const std::filesystem::path tmp = path.string() + ".tmp-" + std::to_string(::getpid());
+  check_output_space(path, estimate_output_bytes(r, meta));
+  remove_stale_temporaries(path);  // left by killed runs (see io/output_checks.hpp)
+  quiet_hdf5_errors();  // errors become OutputError with the system's reason, not stderr noise
+  const std::filesystem::path tmp = temporary_beside(path);
   try {
     {
       Handle file(H5Fcreate(tmp.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose,
                   tmp.string());
+      attr_scalar(file, output_format_attribute, static_cast<std::int32_t>(output_format_version), H5T_STD_I32LE);
       attr_string(file, "licsim_version", version);
       attr_string(file, "scenario_toml", meta.scenario_toml);
       attr_string(file, "scenario_file", meta.scenario_file);
@@ -379,9 +281,19 @@ void write_results(const std::filesystem::path& path, const Results& r, const Ou
       write_flows(file, r);
       write_regimes(file, r);
       for (const auto& [key, text] : meta.data_files) attr_string(file, key, text);
+      if (meta.sweep_point >= 0) {
+        attr_string(file, "sweep_plan_hash", meta.sweep_plan_hash);
+        attr_scalar(file, "sweep_point", static_cast<std::int32_t>(meta.sweep_point), H5T_STD_I32LE);
+      }
       check(H5Fflush(file, H5F_SCOPE_GLOBAL), tmp.string());
     }
-    std::filesystem::rename(tmp, path);
+    commit_file(tmp, path);
+  } catch (const OutputError& e) {
+    std::error_code ec;
+    std::filesystem::remove(tmp, ec);
+    const std::string why = hdf5_error_detail();
+    throw OutputError(path.string() + ": writing the output failed (" + e.what() + (why.empty() ? "" : ": " + why) +
+                      "); nothing was written at " + path.string());
   } catch (...) {
     std::error_code ec;
     std::filesystem::remove(tmp, ec);

@@ -25,6 +25,9 @@ struct OutputMetadata {
   int days = 0;
   /// Other data files, as (root attribute name, verbatim text).
   std::vector<std::pair<std::string, std::string>> data_files;
+  /// Set for a sweep's point files (io/sweep_output.hpp): the plan they belong to.
+  std::string sweep_plan_hash;
+  int sweep_point = -1;
 };
 
 /// Metadata for a run of `scenario` (resolved TOML, data files, settings).

@@ -4,11 +4,10 @@
 #include <set>
 #include <sstream>
 
-#define TOML_EXCEPTIONS 1
-#include <toml++/toml.h>
-
 #include "core/errors.hpp"
 #include "io/data_files.hpp"
+#include "io/input_file.hpp"
+#include "io/toml_values.hpp"
 
 namespace licsim {
 
@@ -16,34 +15,6 @@ namespace {
 
 constexpr int max_base_depth = 8;
 constexpr int max_nesting = 8;
-
-int line_of(const toml::node& node) { return static_cast<int>(node.source().begin.line); }
-
-Value to_value(const toml::node& node, const std::string& file, const std::string& key) {
-  if (auto v = node.as_boolean()) return v->get();
-  if (auto v = node.as_integer()) return v->get();
-  if (auto v = node.as_floating_point()) return v->get();
-  if (auto v = node.as_string()) return v->get();
-  if (auto arr = node.as_array()) {
-    if (arr->empty()) return std::vector<double>{};
-    if (arr->is_homogeneous<std::string>()) {
-      std::vector<std::string> out;
-      for (const auto& item : *arr) out.push_back(item.as_string()->get());
-      return out;
-    }
-    std::vector<double> out;
-    for (const auto& item : *arr) {
-      if (auto i = item.as_integer()) out.push_back(static_cast<double>(i->get()));
-      else if (auto f = item.as_floating_point()) out.push_back(f->get());
-      else
-        throw ScenarioError(file, line_of(item), key,
-                            "expected an array of numbers or of strings, got a mixed array");
-    }
-    return out;
-  }
-  throw ScenarioError(file, line_of(node), key,
-                      "expected a number, string, boolean or array, got a date/time value");
-}
 
 void collect(const toml::table& table, const std::string& prefix, Scenario& scenario,
              const std::string& file, int depth) {
@@ -64,36 +35,24 @@ void collect(const toml::table& table, const std::string& prefix, Scenario& scen
   }
 }
 
-toml::table parse_text(const std::string& text, const std::string& name) {
-  try {
-    return toml::parse(std::string_view(text), std::string_view(name));
-  } catch (const toml::parse_error& e) {
-    throw ScenarioError(name, static_cast<int>(e.source().begin.line), "",
-                        "invalid TOML: " + std::string(e.description()));
-  }
-}
-
-std::string read_file(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw ScenarioError(path.string(), 0, "", "cannot open the file");
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 void load_into(Scenario& scenario, const std::string& text, const std::string& name,
                const std::filesystem::path& base_dir, std::set<std::string>& chain, int depth) {
-  const toml::table table = parse_text(text, name);
+  const toml::table table = parse_toml_text(text, name);
   if (const auto* base = table.get("base")) {
     const auto* base_name = base->as_string();
     if (!base_name)
       throw ScenarioError(name, line_of(*base), "base", "expected a string (a scenario file path)");
     if (depth >= max_base_depth)
       throw ScenarioError(name, line_of(*base), "base", "too many nested base files");
-    const auto base_path = std::filesystem::weakly_canonical(base_dir / base_name->get());
+    std::error_code ec;  // e.g. a name longer than the system allows (found by the fuzzer)
+    const auto base_path = std::filesystem::weakly_canonical(base_dir / base_name->get(), ec);
+    if (ec)
+      throw ScenarioError(name, line_of(*base), "base",
+                          "cannot use \"" + base_name->get().substr(0, 100) +
+                              (base_name->get().size() > 100 ? "...\"" : "\"") + ": " + ec.message());
     if (!chain.insert(base_path.string()).second)
       throw ScenarioError(name, line_of(*base), "base", "base files form a cycle");
-    load_into(scenario, read_file(base_path), base_path.string(), base_path.parent_path(), chain,
+    load_into(scenario, read_text_file(base_path), base_path.string(), base_path.parent_path(), chain,
               depth + 1);
   }
   collect(table, "", scenario, name, 0);
@@ -103,6 +62,8 @@ void load_into(Scenario& scenario, const std::string& text, const std::string& n
 Value parse_override_value(const std::string& key, const std::string& raw) {
   try {
     const std::string text = "v = " + raw;
+    if (deepest_toml_key(text).segments > max_toml_key_depth)  // toml++ would recurse that deep
+      throw ScenarioError("--set", 0, key, "a value with keys nested too deeply");
     const auto table = toml::parse(std::string_view(text), std::string_view("--set"));
     return to_value(*table.get("v"), "--set", key);
   } catch (const toml::parse_error&) {
@@ -123,7 +84,7 @@ Scenario load_scenario_string(const std::string& toml_text, const std::string& n
 }
 
 Scenario load_scenario_file(const std::filesystem::path& path) {
-  const std::string text = read_file(path);
+  const std::string text = read_text_file(path);
   auto dir = path.parent_path();
   if (dir.empty()) dir = ".";
   return load_scenario_string(text, path.string(), dir);

@@ -38,6 +38,9 @@ const ParamSpec* find_spec(std::string_view key);
 /// The accepted key (or pattern) closest to `key`, for "did you mean" hints.
 std::string nearest_key(std::string_view key);
 
+/// The candidate closest to `word` by edit distance (empty when none).
+std::string nearest_of(std::string_view word, const std::vector<std::string>& candidates);
+
 /// "a number in [0, 1]" and the like.
 std::string expected_text(const ParamSpec& spec);
 

@@ -400,6 +400,10 @@ std::vector<ParamSpec> build_specs() {
   window("compact", "Interstate Medical Licensure Compact");
   s.push_back(text("compact.members_file", {}, "CSV of member states with join and leave dates",
                    "scenarios/data/README.md (IMLCC, CSG NCIC, state statutes)"));
+  s.push_back(optional(integer("compact.member_count", 0, 64, "states",
+                               "counterfactual adoption: when set, the first N rows of compact.members_file are "
+                               "members for the whole run and the rest are not (join and leave dates ignored)",
+                               "scenario choice (scenarios/sweeps/compact_adoption.toml)")));
   s.push_back(real("compact.eligible_share", 0, 1, "fraction", "share of physicians meeting the compact's eligibility rules",
                    "IMLCC: about 80% of physicians eligible (regulatory-facts 2.2); V1/V2"));
   s.push_back(real("compact.loq_fee_usd", 0, big, "USD", "fee for a letter of qualification",
@@ -555,6 +559,19 @@ const ParamSpec* find_spec(std::string_view key) {
   return nullptr;
 }
 
+std::string nearest_of(std::string_view word, const std::vector<std::string>& candidates) {
+  std::string best;
+  std::size_t best_distance = std::numeric_limits<std::size_t>::max();
+  for (const auto& c : candidates) {
+    const auto d = edit_distance(c, word);
+    if (d < best_distance) {
+      best_distance = d;
+      best = c;
+    }
+  }
+  return best;
+}
+
 std::string nearest_key(std::string_view key) {
   std::string best;
   std::size_t best_distance = std::numeric_limits<std::size_t>::max();
@@ -617,7 +634,17 @@ std::optional<std::string> check_value(const ParamSpec& spec, Value& value) {
   const auto in_range = [&](double x) {
     return std::isfinite(x) && x >= spec.min && x <= spec.max;
   };
-  const auto got = [&] { return "expected " + expected_text(spec) + ", got " + describe(value); };
+  const auto got = [&] {
+    std::string text = describe(value);  // long values are cut: an error message stays readable
+    if (text.size() > 120) {
+      std::size_t count = 0;
+      if (const auto* v = std::get_if<std::vector<double>>(&value)) count = v->size();
+      if (const auto* v = std::get_if<std::vector<std::string>>(&value)) count = v->size();
+      text = text.substr(0, 100) + "... (" +
+             (count ? std::to_string(count) + " values" : std::to_string(text.size()) + " characters") + ")";
+    }
+    return "expected " + expected_text(spec) + ", got " + text;
+  };
   switch (spec.kind) {
     case Kind::boolean:
       if (!std::holds_alternative<bool>(value)) return got();

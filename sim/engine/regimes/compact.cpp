@@ -1,6 +1,7 @@
 // Interstate Medical Licensure Compact: an expedited route to full licenses in
 // member states for eligible physicians whose principal license is in a member
 // state (one letter of qualification, then each state's license in days).
+#include "core/errors.hpp"
 #include "core/random.hpp"
 #include "engine/regimes/regimes.hpp"
 
@@ -21,8 +22,20 @@ class Compact final : public Regime {
     approval_ = sc.real("compact.approval_prob");
     membership_.assign(sc.places.us.size(), Window{0, 0});  // empty: not a member
     const auto& t = ctx.table("compact.members_file");
+    // A counterfactual member count takes the file's first N rows as members throughout.
+    const auto count = sc.has("compact.member_count") ? sc.integer("compact.member_count") : -1;
+    if (count > static_cast<std::int64_t>(t.rows.size())) {
+      const auto o = sc.origin("compact.member_count");
+      throw ScenarioError(o.file, o.line, "compact.member_count",
+                          "is " + std::to_string(count) + " but " + t.path + " lists only " +
+                              std::to_string(t.rows.size()) + " states");
+    }
     for (std::size_t r = 0; r < t.rows.size(); ++r) {
       const auto j = ctx.jurisdiction(t, r, "code");
+      if (count >= 0) {
+        if (static_cast<std::int64_t>(r) < count) membership_[j] = Window{0, -1};
+        continue;
+      }
       const auto join = ctx.date(t, r, "join_date");
       if (!join) RegimeBuildContext::fail(t, r, "join_date", "expected a date, got an empty field");
       Window w{*join, -1};

@@ -77,7 +77,7 @@ TEST_CASE("a board's review capacity makes a queue") {
   CHECK(ledger(boards, vt, m_applications_pending) == 20);
 }
 
-TEST_CASE("unused extra licenses lapse when clinicians do not renew; used ones are renewed") {
+TEST_CASE("unused extra licenses lapse when clinicians do not renew, used ones are renewed") {
   World world({"regulator.renew_unused_prob=0"}, 800);
   auto& boards = world.boards;
   boards.record_stocks();

@@ -70,7 +70,7 @@ TEST_CASE("less capacity means longer waits and more unmet need") {
   CHECK(total(tight, m_wait_days_sum) / test::served(tight) > total(base, m_wait_days_sum) / test::served(base));
 }
 
-TEST_CASE("clinicians abroad give international telemedicine; their uninsured claims are uncovered") {
+TEST_CASE("clinicians abroad give international telemedicine, their uninsured claims are uncovered") {
   // Exaggerated harm and claims so that a short run has claims to look at.
   const std::vector<std::string> harm = {"specialty.primary_care.adverse_event_prob=0.5",
                                          "malpractice.claim_prob_per_adverse_event=1", "malpractice.paid_share=1",

@@ -73,7 +73,7 @@ TEST_CASE("a missing key is reported when the scenario is finalized") {
 
 TEST_CASE("a missing file is a scenario error naming it") {
   CHECK(error_of([] { load_scenario_file("/nonexistent/x.toml"); }) ==
-        "/nonexistent/x.toml: cannot open the file");
+        "/nonexistent/x.toml: cannot open the file: No such file or directory");
 }
 
 TEST_CASE("base files chain and cycles are refused") {

@@ -4,6 +4,7 @@
 
 #include <cmath>
 
+#include "core/errors.hpp"
 #include "model/authority.hpp"
 #include "support.hpp"
 
@@ -100,6 +101,36 @@ TEST_CASE("compact: shorter days to license, for eligible physicians in member s
   CHECK(full_days / full_grants > 90);                // 90-180 days by the traditional route
   CHECK(by_authority(base, Authority::compact_license) == 0);
   CHECK(by_authority(imlc, Authority::compact_license) > 0);
+}
+
+TEST_CASE("compact member count: only the first N states of the file issue compact licenses, more with more") {
+  const std::vector<std::string> common = {"clinicians.telehealth_capacity_share=0.05", "licensing.response=2",
+                                           "compact.enabled=true"};
+  const auto with_count = [&](int n) {
+    auto o = common;
+    o.push_back("compact.member_count=" + std::to_string(n));
+    return run_scenario(o, 240);
+  };
+  const Scenario sc = test::baseline();
+  const auto& rows = sc.tables.at("compact.members_file").rows;
+  double previous = -1;
+  for (int n : {0, 8, static_cast<int>(rows.size())}) {
+    const Results r = with_count(n);
+    double grants = 0;
+    for (std::size_t j = 0; j < 51; ++j) {
+      bool listed = false;
+      for (int k = 0; k < n; ++k) listed = listed || *sc.places.find(rows[static_cast<std::size_t>(k)][0]) == j;
+      CAPTURE(n);
+      CAPTURE(r.jurisdictions[j]);
+      if (!listed) CHECK(by_pathway(r, j, Pathway::compact, 0) == 0);
+      grants += by_pathway(r, j, Pathway::compact, 1);
+    }
+    if (n == 0) CHECK(grants == 0);
+    else CHECK(grants > previous);
+    previous = grants;
+  }
+  CHECK_THROWS_WITH_AS(run(test::baseline({"compact.enabled=true", "compact.member_count=60"}), test::small_run(5)),
+                       doctest::Contains("lists only"), ScenarioError);
 }
 
 TEST_CASE("TELE-MED: more cross-state telemedicine for Medicare patients, others within noise") {

@@ -55,7 +55,7 @@ TEST_CASE("compact: expedited licenses for eligible physicians between member st
   CHECK(second.days_high == 10);
 }
 
-TEST_CASE("TELE-MED Act: Medicare patients, telemedicine, any US license; nobody else") {
+TEST_CASE("TELE-MED Act: Medicare patients, telemedicine, any US license, nobody else") {
   RegimeWorld w({"telemed_act.enabled=true", "telemed_act.start_date=\"2019-03-01\""});
   const auto ny = w.code("NY"), fl = w.code("FL");
   const ClinicianId c = w.licensed_only_in(ny);

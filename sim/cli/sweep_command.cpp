@@ -1,0 +1,275 @@
+#include "cli/sweep_command.hpp"
+
+#include <boost/program_options.hpp>
+
+#include <charconv>
+#include <chrono>
+#include <filesystem>
+#include <iomanip>
+#include <iostream>
+#include <map>
+#include <optional>
+#include <thread>
+
+#include "cli/mpi_sweep.hpp"
+#include "cli/options.hpp"
+#include "cli/progress_bar.hpp"
+#include "core/errors.hpp"
+#include "io/hdf5_writer.hpp"
+#include "io/output_checks.hpp"
+#include "io/sweep_file.hpp"
+#include "io/sweep_output.hpp"
+#include "sweep/plan.hpp"
+#include "sweep/runner.hpp"
+#include "sweep/store.hpp"
+
+namespace po = boost::program_options;
+namespace fs = std::filesystem;
+
+namespace licsim::cli {
+
+namespace {
+
+/// "i/N" with 0 <= i < N.
+std::pair<int, int> parse_shard(const std::string& text) {
+  const auto slash = text.find('/');
+  int i = -1, n = 0;
+  const bool ok = slash != std::string::npos &&
+                  std::from_chars(text.data(), text.data() + slash, i).ec == std::errc{} &&
+                  std::from_chars(text.data() + slash + 1, text.data() + text.size(), n).ec == std::errc{} &&
+                  n >= 1 && i >= 0 && i < n;
+  if (!ok) throw UsageError("--shard: expected i/N with 0 <= i < N (e.g. 0/4), got '" + text + "'");
+  return {i, n};
+}
+
+std::string shard_label(int i, int n) { return n > 1 ? std::to_string(i) + "/" + std::to_string(n) : ""; }
+
+/// True when `output` is this sweep's finished file: a kill between writing it
+/// and clearing the work folder leaves both; --resume then only tidies up.
+bool already_written(const fs::path& output, const std::string& plan_text, const std::vector<int>& points) {
+  std::error_code ec;
+  if (!fs::exists(output, ec)) return false;
+  try {
+    const auto contents = read_sweep_file(output);
+    std::vector<int> stored;
+    for (const auto& p : contents.points) stored.push_back(p.point);
+    if (contents.plan_text != plan_text || stored != points) return false;
+  } catch (const OutputError&) {
+    return false;
+  }
+  const fs::path parts = output.string() + ".parts";
+  if (fs::is_regular_file(parts / "plan.toml", ec)) SweepStore(output, plan_text, true, false).remove();
+  return true;
+}
+
+/// `--dry-run`: every point of the shard with its scenario, overrides, seed and
+/// whether its scenario is valid. Exit 3 when some would fail.
+int print_plan(const SweepPlan& plan, const std::vector<int>& points) {
+  int invalid = 0;
+  std::cout << "point  scenario  seed  overrides  -> check\n";
+  for (int i : points) {
+    const auto& p = plan.points[static_cast<std::size_t>(i)];
+    std::cout << i << "  " << p.label << "  " << p.seed << " ";
+    for (const auto& [key, value] : p.overrides) std::cout << " " << key << "=" << describe(value);
+    try {
+      point_scenario(plan, i);
+      std::cout << "  -> ok\n";
+    } catch (const Error& e) {
+      ++invalid;
+      std::cout << "  -> would fail: " << e.what() << "\n";
+    }
+  }
+  std::cout << points.size() << " point(s), " << invalid << " would fail; " << plan.settings.replicates
+            << " replicate(s) each, scale " << plan.settings.scale << "\n";
+  return invalid ? 3 : 0;
+}
+
+}  // namespace
+
+int cmd_sweep(const std::vector<std::string>& args, const std::atomic<bool>& interrupted) {
+  po::options_description opts("licsim sweep SWEEP.toml -o OUT.h5 [options]");
+  std::string sweep_path, output, shard_text;
+  int threads = 0;
+  bool resume = false, force = false, quiet = false, dry_run = false;
+  opts.add_options()
+      ("help,h", "this help")
+      ("output,o", po::value(&output), "sweep file to write (required); work goes to OUT.h5.parts/ until done")
+      ("resume", po::bool_switch(&resume), "finish an interrupted sweep: run only the points not yet done")
+      ("force", po::bool_switch(&force), "overwrite an existing output, or discard an interrupted sweep's work")
+      ("threads", po::value(&threads)->default_value(0), "OpenMP threads per point (0: all cores, shared by ranks)")
+      ("shard", po::value(&shard_text), "run only shard i of N (points with index % N == i), then licsim merge")
+      ("dry-run", po::bool_switch(&dry_run), "list the points (scenario, overrides, seed, valid or why not); run nothing")
+      ("quiet,q", po::bool_switch(&quiet), "no progress or summary");
+  po::options_description hidden;
+  hidden.add_options()("sweep", po::value(&sweep_path));
+  if (!licsim::cli::parse_options(args, opts, hidden, 1)) return 0;
+  if (sweep_path.empty()) throw UsageError("missing SWEEP.toml (see licsim sweep --help)");
+  if (output.empty() && !dry_run) throw UsageError("missing -o OUT.h5 (see licsim sweep --help)");
+  if (threads < 0) throw UsageError("--threads: expected 0 or more");
+  const auto [shard, shards] = shard_text.empty() ? std::pair{0, 1} : parse_shard(shard_text);
+
+  const SweepSpec spec = load_sweep_file(sweep_path);
+  const SweepPlan plan = make_plan(spec);
+  const std::string plan_text = plan_to_toml(plan);
+  const std::string hash = plan_hash(plan_text);
+  const std::vector<int> mine = shard_points(plan, shard, shards);
+  if (dry_run) return print_plan(plan, mine);
+
+  std::optional<MpiSession> mpi;
+  if (launched_by_mpi()) mpi.emplace();
+  const bool lead = !mpi || mpi->rank() == 0;
+  if (threads == 0 && mpi) threads = std::max(1, static_cast<int>(std::thread::hardware_concurrency()) / local_ranks());
+
+  // Rank 0 (or the only process) checks the output and opens the work folder.
+  enum State { failed_setup = 0, run_points_now = 1, already_complete = 2 };
+  int state = run_points_now;
+  std::optional<SweepStore> store;
+  std::string setup_error;
+  if (lead) {
+    try {
+      if (resume && !force && already_written(output, plan_text, mine)) {
+        state = already_complete;
+      } else {
+        remove_stale_temporaries(output);  // sweep files half-written by killed runs
+        check_output_path(output, force);
+        check_sweep_space(plan, output, mine.size(), mine.size());  // before any work folder exists
+        store.emplace(output, plan_text, resume, force);
+      }
+    } catch (const OutputError& e) {
+      setup_error = e.what();
+      state = failed_setup;
+    }
+  }
+  if (mpi) state = mpi->agree(state, hash);
+  if (state == failed_setup && !lead) return 2;
+  if (!setup_error.empty()) throw UsageError(setup_error);
+  if (state == already_complete) {
+    if (!quiet && lead) std::cout << "licsim sweep: " << output << " is already complete\n";
+    return 0;
+  }
+
+  std::vector<int> todo = lead ? store->missing(mine) : std::vector<int>{};
+  const bool show = lead && !quiet;
+  if (show)
+    std::cerr << "licsim sweep: " << plan.points.size() << " points"
+              << (shards > 1 ? " (shard " + shard_label(shard, shards) + ": " + std::to_string(mine.size()) + ")" : "")
+              << ", " << mine.size() - todo.size() << " already done, " << todo.size() << " to run"
+              << (mpi ? " on " + std::to_string(mpi->size()) + " ranks" : "") << "\n";
+
+  ProgressBar bar;
+  int failed = 0;
+  SweepRunOptions options;
+  options.threads = threads;
+  options.cancelled = [&] { return interrupted.load(); };
+  if (show) {
+    options.progress = [&](int done, int total, long day, long days) {
+      const long unit = std::max(days, 1L);
+      bar.update(done * unit + day, static_cast<long>(total) * unit,
+                 std::to_string(done) + "/" + std::to_string(total) + " points");
+    };
+  }
+  options.on_point = [&](int point, const std::string& error) {
+    if (error.empty()) return;
+    ++failed;
+    if (lead) std::cerr << "\nlicsim sweep: point " << point << " failed: " << error << "\n";
+  };
+
+  const auto start = std::chrono::steady_clock::now();
+  try {
+    if (mpi) mpi->run(plan, hash, lead ? &*store : nullptr, todo, options);
+    else run_points(plan, hash, *store, todo, options);
+  } catch (const Cancelled&) {
+    if (lead) std::cerr << "\nlicsim: interrupted; finished points are kept in " << store->folder().string()
+                        << " (continue with --resume)\n";
+    if (mpi) mpi->abort(130);
+    return 130;
+  }
+  bar.finish();
+  if (!lead) return 0;
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+
+  const auto sources = store->sources(mine);
+  write_sweep_file(output, plan, plan_text, spec.text, sources, shard_label(shard, shards), /*force=*/true);
+  store->remove();
+  int failed_total = 0;
+  for (const auto& s : sources) failed_total += s.ok ? 0 : 1;
+  if (!quiet) {
+    std::cout << "licsim sweep: " << sources.size() - failed_total << " of " << sources.size() << " points ok";
+    if (!todo.empty())
+      std::cout << ", " << todo.size() << " run in " << std::fixed << std::setprecision(1) << seconds << " s ("
+                << std::setprecision(1) << 60.0 * static_cast<double>(todo.size()) / std::max(seconds, 1e-9)
+                << " points/min)";
+    std::cout << "\nwrote " << output << "\n";
+  }
+  if (failed_total > 0) {
+    std::cerr << "licsim sweep: " << failed_total << " point(s) failed; see points/status and points/error in "
+              << output << "\n";
+    return 3;
+  }
+  return 0;
+}
+
+int cmd_merge(const std::vector<std::string>& args) {
+  po::options_description opts("licsim merge -o OUT.h5 SHARD.h5... [options]");
+  std::string output;
+  std::vector<std::string> inputs;
+  bool force = false;
+  opts.add_options()
+      ("help,h", "this help")
+      ("output,o", po::value(&output), "sweep file to write (required)")
+      ("force", po::bool_switch(&force), "overwrite an existing output");
+  po::options_description hidden;
+  hidden.add_options()("inputs", po::value(&inputs)->composing());
+  if (!licsim::cli::parse_options(args, opts, hidden, -1)) return 0;
+  if (output.empty()) throw UsageError("missing -o OUT.h5 (see licsim merge --help)");
+  if (inputs.empty()) throw UsageError("missing shard files to merge (see licsim merge --help)");
+  try {
+    check_output_path(output, force);
+  } catch (const OutputError& e) {
+    throw UsageError(e.what());
+  }
+
+  std::string plan_text, sweep_file_text;
+  std::map<int, PointSource> by_point;
+  std::map<int, std::string> origin;
+  for (const auto& input : inputs) {
+    SweepFileContents c;
+    try {
+      c = read_sweep_file(input);
+    } catch (const OutputError& e) {
+      throw UsageError(e.what());
+    }
+    if (plan_text.empty()) {
+      plan_text = c.plan_text;
+      sweep_file_text = c.sweep_file_text;
+    } else if (c.plan_text != plan_text) {
+      throw UsageError(input + ": belongs to a different sweep than " + inputs.front());
+    }
+    for (auto& p : c.points) {
+      if (by_point.count(p.point))
+        throw UsageError("point " + std::to_string(p.point) + " is in both " + origin[p.point] + " and " + input);
+      origin[p.point] = input;
+      by_point[p.point] = p;
+    }
+  }
+  const SweepPlan plan = plan_from_toml(plan_text, inputs.front());
+  std::string missing;
+  int missing_count = 0;
+  for (const auto& p : plan.points)
+    if (!by_point.count(p.index) && ++missing_count <= 10) missing += " " + std::to_string(p.index);
+  if (missing_count > 0)
+    throw UsageError(std::to_string(missing_count) + " point(s) missing from the shards (first:" + missing +
+                     "); run the missing shards and merge again");
+  std::vector<PointSource> sources;
+  int failed = 0;
+  for (const auto& [point, source] : by_point) {
+    sources.push_back(source);
+    failed += source.ok ? 0 : 1;
+  }
+  write_sweep_file(output, plan, plan_text, sweep_file_text, sources, "", force);
+  std::cout << "licsim merge: " << sources.size() << " points from " << inputs.size() << " file(s)"
+            << (failed ? ", " + std::to_string(failed) + " failed" : "") << "\nwrote " << output << "\n";
+  return failed ? 3 : 0;
+}
+
+}  // namespace licsim::cli

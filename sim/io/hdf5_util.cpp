@@ -1,0 +1,84 @@
+#include "io/hdf5_util.hpp"
+
+#include <algorithm>
+
+namespace licsim {
+
+void check(herr_t status, const std::string& what) {
+  if (status < 0) throw OutputError("HDF5: cannot write " + what);
+}
+
+hid_t vlen_string_type() {
+  const hid_t type = H5Tcopy(H5T_C_S1);
+  H5Tset_size(type, H5T_VARIABLE);
+  H5Tset_cset(type, H5T_CSET_UTF8);
+  return type;
+}
+
+void attr_string(hid_t obj, const std::string& name, const std::string& value) {
+  Handle type(vlen_string_type(), H5Tclose, "string type");
+  Handle space(H5Screate(H5S_SCALAR), H5Sclose, "scalar space");
+  Handle attr(H5Acreate2(obj, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT), H5Aclose,
+              "attribute " + name);
+  const char* data = value.c_str();
+  check(H5Awrite(attr, type, &data), "attribute " + name);
+}
+
+hid_t group_plist() {
+  const hid_t plist = H5Pcreate(H5P_GROUP_CREATE);
+  H5Pset_obj_track_times(plist, 0);  // no timestamps: identical runs give identical files
+  return plist;
+}
+
+/// Creates a dataset; chunked and compressed (shuffle + gzip 1) when large.
+hid_t create_dataset(hid_t group, const std::string& name, hid_t type,
+                     const std::vector<hsize_t>& dims) {
+  Handle space(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), H5Sclose,
+               "dataspace of " + name);
+  Handle dcpl(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, "dataset properties");
+  H5Pset_obj_track_times(dcpl, 0);
+  hsize_t total = 1;
+  for (auto d : dims) total *= d;
+  if (dims.size() > 1 && total > 4096) {
+    // One chunk per replicate and leading step (day or month): a reader of one
+    // day or one month touches one chunk.
+    std::vector<hsize_t> chunk = dims;
+    chunk[0] = 1;
+    if (dims.size() > 2) chunk[1] = std::min<hsize_t>(dims[1], 32);
+    H5Pset_chunk(dcpl, static_cast<int>(chunk.size()), chunk.data());
+    H5Pset_shuffle(dcpl);
+    H5Pset_deflate(dcpl, 1);
+  }
+  const hid_t dset = H5Dcreate2(group, name.c_str(), type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+  if (dset < 0) throw OutputError("HDF5: cannot create dataset " + name);
+  return dset;
+}
+
+void describe(hid_t dset, std::string_view units, std::string_view description) {
+  if (!units.empty()) attr_string(dset, "units", std::string(units));
+  attr_string(dset, "long_name", std::string(description));
+}
+
+/// A netCDF dimension with a coordinate variable of the same name.
+hid_t dimension_int(hid_t group, const std::string& name, const std::vector<std::int32_t>& values,
+                    std::string_view units, std::string_view description) {
+  const hid_t dset = create_dataset(group, name, H5T_STD_I32LE, {values.size()});
+  check(H5Dwrite(dset, H5T_NATIVE_INT32, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()), name);
+  check(H5DSset_scale(dset, name.c_str()), "dimension " + name);
+  describe(dset, units, description);
+  return dset;
+}
+
+hid_t dimension_text(hid_t group, const std::string& name, const std::vector<std::string>& values,
+                     std::string_view description) {
+  Handle type(vlen_string_type(), H5Tclose, "string type");
+  const hid_t dset = create_dataset(group, name, type, {values.size()});
+  std::vector<const char*> ptrs;
+  for (const auto& v : values) ptrs.push_back(v.c_str());
+  check(H5Dwrite(dset, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data()), name);
+  check(H5DSset_scale(dset, name.c_str()), "dimension " + name);
+  describe(dset, "", description);
+  return dset;
+}
+
+}  // namespace licsim

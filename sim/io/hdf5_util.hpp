@@ -1,0 +1,59 @@
+#pragma once
+// Small RAII and netCDF-4 helpers over the HDF5 C API, shared by the run and
+// sweep writers and readers (io-internal: nothing outside io/ sees HDF5).
+#include <hdf5.h>
+#include <hdf5_hl.h>  // dimension scales (H5DS)
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/errors.hpp"
+
+namespace licsim {
+
+/// Owns an HDF5 identifier and closes it with the matching function.
+class Handle {
+ public:
+  Handle(hid_t id, herr_t (*close)(hid_t), const std::string& what) : id_(id), close_(close) {
+    if (id_ < 0) throw OutputError("HDF5: cannot create " + what);
+  }
+  Handle(const Handle&) = delete;
+  Handle& operator=(const Handle&) = delete;
+  ~Handle() {
+    if (id_ >= 0) close_(id_);
+  }
+  operator hid_t() const { return id_; }
+
+ private:
+  hid_t id_;
+  herr_t (*close_)(hid_t);
+};
+
+void check(herr_t status, const std::string& what);
+hid_t vlen_string_type();
+void attr_string(hid_t obj, const std::string& name, const std::string& value);
+
+template <class T>
+void attr_scalar(hid_t obj, const std::string& name, T value, hid_t type) {
+  Handle space(H5Screate(H5S_SCALAR), H5Sclose, "scalar space");
+  Handle attr(H5Acreate2(obj, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT), H5Aclose,
+              "attribute " + name);
+  check(H5Awrite(attr, type, &value), "attribute " + name);
+}
+
+hid_t group_plist();
+
+/// Creates a dataset; chunked and compressed (shuffle + gzip 1) when large.
+hid_t create_dataset(hid_t group, const std::string& name, hid_t type, const std::vector<hsize_t>& dims);
+
+void describe(hid_t dset, std::string_view units, std::string_view description);
+
+/// A netCDF dimension with a coordinate variable of the same name.
+hid_t dimension_int(hid_t group, const std::string& name, const std::vector<std::int32_t>& values,
+                    std::string_view units, std::string_view description);
+hid_t dimension_text(hid_t group, const std::string& name, const std::vector<std::string>& values,
+                     std::string_view description);
+
+}  // namespace licsim

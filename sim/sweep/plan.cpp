@@ -1,0 +1,128 @@
+#include "sweep/plan.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+
+#include "core/errors.hpp"
+#include "core/random.hpp"
+#include "engine/scenario_check.hpp"
+#include "io/scenario_file.hpp"
+#include "sweep/design.hpp"
+
+namespace licsim {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string label_of(const std::string& path) { return fs::path(path).stem().string(); }
+
+/// What the output's dimensions depend on, for one base scenario.
+std::string shape_signature(const Scenario& sc, int sweep_days) {
+  std::string sig = sc.text("simulation.start_date") + "|";
+  sig += std::to_string(sweep_days > 0 ? sweep_days : sc.integer("simulation.days")) + "|";
+  for (const auto& p : sc.places.us) sig += p.code + ",";
+  sig += "|";
+  for (const auto& p : sc.places.foreign) sig += p.code + ",";
+  sig += "|";
+  for (const auto& s : sc.members("specialty")) sig += s + ",";
+  return sig;
+}
+
+void check_base_scenarios(const SweepSpec& spec) {
+  std::string first;
+  for (std::size_t i = 0; i < spec.scenarios.size(); ++i) {
+    for (std::size_t j = 0; j < i; ++j)
+      if (label_of(spec.scenarios[j]) == label_of(spec.scenarios[i]))
+        throw ScenarioError(spec.file, spec.scenario_lines[i], "sweep.scenarios",
+                            "two scenarios named '" + label_of(spec.scenarios[i]) +
+                                "': points are labelled by file name, rename one");
+    Scenario sc = load_scenario_file(spec.scenarios[i]);
+    finalize_scenario(sc);
+    check_scenario(sc);
+    const std::string sig = shape_signature(sc, spec.settings.days);
+    if (i == 0) first = sig;
+    else if (sig != first)
+      throw ScenarioError(spec.file, spec.scenario_lines[i], "sweep.scenarios",
+                          spec.scenarios[i] + " differs from " + spec.scenarios[0] +
+                              " in start date, days, places or specialties: their outputs cannot be stacked");
+  }
+}
+
+/// Range samples as Values (rounded for integer keys), one row per sample.
+std::vector<std::vector<Value>> sample_rows(const SweepSpec& spec) {
+  if (spec.method == SampleMethod::none) return {{}};
+  const int dims = static_cast<int>(spec.ranges.size());
+  const auto unit = spec.method == SampleMethod::sobol ? sobol_points(spec.samples, dims)
+                                                       : latin_hypercube(spec.settings.seed, spec.samples, dims);
+  std::vector<std::vector<Value>> rows;
+  for (const auto& u : unit) {
+    std::vector<Value> row;
+    for (int d = 0; d < dims; ++d) {
+      const auto& r = spec.ranges[d];
+      const double x = r.low + u[d] * (r.high - r.low);
+      if (r.integer)
+        row.emplace_back(static_cast<std::int64_t>(std::clamp(std::round(x), std::ceil(r.low), std::floor(r.high))));
+      else
+        row.emplace_back(x);
+    }
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+}  // namespace
+
+SweepPlan make_plan(const SweepSpec& spec) {
+  check_base_scenarios(spec);
+  SweepPlan plan;
+  std::error_code ec;
+  const fs::path canonical = fs::exists(spec.file, ec) ? fs::weakly_canonical(spec.file, ec) : fs::path();
+  plan.file = canonical.empty() || ec ? spec.file : canonical.string();
+  plan.settings = spec.settings;
+  for (const auto& axis : spec.grid) plan.coordinates.push_back(axis.key);
+  for (const auto& range : spec.ranges) plan.coordinates.push_back(range.key);
+  const auto samples = sample_rows(spec);
+  std::size_t cells = 1;
+  for (const auto& axis : spec.grid) cells *= axis.values.size();
+
+  for (const auto& scenario : spec.scenarios) {
+    for (std::size_t cell = 0; cell < cells; ++cell) {
+      // Row-major: the last axis varies fastest.
+      std::vector<std::pair<std::string, Value>> grid_values(spec.grid.size());
+      std::size_t rest = cell;
+      for (std::size_t a = spec.grid.size(); a-- > 0;) {
+        const auto& axis = spec.grid[a];
+        grid_values[a] = {axis.key, axis.values[rest % axis.values.size()]};
+        rest /= axis.values.size();
+      }
+      for (const auto& row : samples) {
+        SweepPoint p;
+        p.index = static_cast<int>(plan.points.size());
+        p.scenario = scenario;
+        p.label = label_of(scenario);
+        p.seed = spec.settings.seeds == SeedPolicy::common
+                     ? spec.settings.seed
+                     : Stream(spec.settings.seed, 0, Purpose::sweep_point, 0, static_cast<std::uint64_t>(p.index))
+                           .next_u64();
+        p.overrides = grid_values;
+        for (std::size_t d = 0; d < row.size(); ++d) p.overrides.emplace_back(spec.ranges[d].key, row[d]);
+        plan.points.push_back(std::move(p));
+      }
+    }
+  }
+  return plan;
+}
+
+Scenario point_scenario(const SweepPlan& plan, int point) {
+  const SweepPoint& p = plan.points.at(static_cast<std::size_t>(point));
+  Scenario sc = load_scenario_file(p.scenario);
+  for (const auto& [key, value] : p.overrides)
+    sc.set(key, value, Origin{plan.file + " (point " + std::to_string(point) + ")", 0});
+  finalize_scenario(sc);
+  check_scenario(sc);
+  return sc;
+}
+
+}  // namespace licsim
