@@ -83,8 +83,8 @@ struct Callbacks {
   std::optional<py::error_already_set> error;  // raised by a callback or a signal handler
 };
 
-std::shared_ptr<Run> run(const licsim::Scenario& scenario, std::uint64_t seed, int replicates, int threads,
-                         double scale, int days, py::object progress, double progress_interval) {
+/// Run settings as `licsim run` takes them, checked (UsageError names the bad one).
+licsim::RunOptions checked_run_options(std::uint64_t seed, int replicates, int threads, double scale, int days) {
   licsim::RunOptions options;
   options.seed = seed;
   options.replicates = replicates;
@@ -92,6 +92,12 @@ std::shared_ptr<Run> run(const licsim::Scenario& scenario, std::uint64_t seed, i
   options.scale = scale;
   options.days = days;
   licsim::validate(options);
+  return options;
+}
+
+std::shared_ptr<Run> run(const licsim::Scenario& scenario, std::uint64_t seed, int replicates, int threads,
+                         double scale, int days, py::object progress, double progress_interval) {
+  licsim::RunOptions options = checked_run_options(seed, replicates, threads, scale, days);
 
   Callbacks callbacks{std::move(progress),
                       std::chrono::duration_cast<std::chrono::steady_clock::duration>(
@@ -254,13 +260,7 @@ PYBIND11_MODULE(_core, m) {
         "Complete a scenario in place (data files, completeness, whole-scenario checks); returns notes.");
   m.def("validate_run_options",
         [](std::uint64_t seed, int replicates, int threads, double scale, int days) {
-          licsim::RunOptions options;
-          options.seed = seed;
-          options.replicates = replicates;
-          options.threads = threads;
-          options.scale = scale;
-          options.days = days;
-          licsim::validate(options);
+          checked_run_options(seed, replicates, threads, scale, days);
         },
         py::arg("seed"), py::arg("replicates"), py::arg("threads"), py::arg("scale"), py::arg("days"),
         "Raise UsageError naming the first bad run setting, as `licsim run` does.");

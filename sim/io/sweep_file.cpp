@@ -145,7 +145,6 @@ void read_grid(const Reader& r, const toml::table& grid, SweepSpec& spec) {
 void read_sample(const Reader& r, const toml::table& sample, SweepSpec& spec) {
   const std::string p = "sample.";
   r.only(sample, p, {"method", "points", "ranges"});
-  spec.sample_line = line_of(sample);
   const std::string method = r.text(sample, "method", "", p);
   if (method == "latin_hypercube") spec.method = SampleMethod::latin_hypercube;
   else if (method == "sobol") spec.method = SampleMethod::sobol;

@@ -55,7 +55,6 @@ struct SweepSpec {
   SampleMethod method = SampleMethod::none;
   int samples = 0;
   std::vector<SweepRange> ranges;
-  int sample_line = 0;
 };
 
 /// One point: a base scenario plus overrides, with its own seed.
