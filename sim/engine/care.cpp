@@ -1,6 +1,7 @@
 #include "engine/care.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 
 namespace licsim {
@@ -23,7 +24,7 @@ std::uint64_t arrival_uid(int day, std::size_t stratum_specialty, std::uint64_t 
 
 // Pool keys for the routing streams: kind in the top bits keeps them apart.
 constexpr std::uint64_t in_person_key = 0, state_pool_key = std::uint64_t{1} << 60,
-                        national_pool_key = std::uint64_t{2} << 60;
+                        national_pool_key = std::uint64_t{2} << 60, local_pool_key = std::uint64_t{3} << 60;
 
 }  // namespace
 
@@ -38,6 +39,11 @@ CarePartition::CarePartition(std::size_t specialty, const CareContext& ctx)
   disruption_ledger_.assign(n_us * disruption_outcome_count, 0.0);
   cause_ledger_.assign(n_us * harm_cause_count, 0.0);
   breakdown_.assign(n_us * payer_count * area_count * breakdown_metric_count, 0.0);
+  booked_.assign(n_us, 0.0);
+  neighbour_mask_.assign(n_us, 0);
+  for (std::size_t j = 0; j < n_us; ++j)
+    for (const auto& code : ctx.places.us[j].neighbours)
+      if (const auto k = ctx.places.find(code); k && ctx.places.is_us(*k)) neighbour_mask_[j] |= std::uint64_t{1} << *k;
   double sum = 0;
   for (const auto& p : ctx.params.platforms) platform_cumulative_.push_back(sum += p.patient_share);
 }
@@ -76,6 +82,8 @@ void CarePartition::run_day(const CareContext& ctx, int day) {
   today_.clear();
   today_.insert(today_.end(), waiting_.begin(), waiting_.end());
   auto& due = follow_ups_by_day_[static_cast<std::size_t>(day)];
+  for (const Episode& ep : due)
+    if (ep.lead > 0) booked_[ctx.population.strata()[ep.stratum].home] -= 1;
   today_.insert(today_.end(), due.begin(), due.end());
   due.clear();
   due.shrink_to_fit();
@@ -91,6 +99,7 @@ void CarePartition::run_day(const CareContext& ctx, int day) {
   }
   waiting_.swap(next_waiting_);
   for (const Episode& ep : waiting_) metric(ctx.population.strata()[ep.stratum].home, m_waiting) += 1;
+  for (std::size_t j = 0; j < booked_.size(); ++j) metric(j, m_waiting) += booked_[j];
 }
 
 double& CarePartition::breakdown(const CareContext&, int, const Stratum& st, BreakdownMetric m) {
@@ -103,6 +112,11 @@ double& CarePartition::breakdown(const CareContext&, int, const Stratum& st, Bre
 EncounterQuery CarePartition::query(const CareContext& ctx, const Episode& ep, std::uint8_t loc, Modality m,
                                     int day) const {
   return {loc, ctx.population.strata()[ep.stratum].payer, m, day, ep.flags, static_cast<std::uint8_t>(specialty_)};
+}
+
+bool CarePartition::covered_at(const CareContext& ctx, const Episode& ep, std::uint8_t loc) const {
+  if (!(ep.flags & ep_telehealth_covered)) return false;
+  return (ep.flags & ep_covered_away) || loc == ctx.population.strata()[ep.stratum].home;
 }
 
 bool CarePartition::telehealth_permitted(const CareContext& ctx, const Episode& ep, bool with_known, int day) const {
@@ -137,18 +151,32 @@ ClinicianId CarePartition::scan(Pool& pool, std::uint64_t pool_key, int day, con
 }
 
 CarePartition::Match CarePartition::try_known(const CareContext& ctx, Episode& ep, ClinicianId c, std::uint8_t loc,
-                                              int day, bool& disrupted) {
+                                              int day, Stream& rng, bool& disrupted) {
   auto& w = ctx.workforce;
   Match m;
   m.known = true;
   const bool same_place = w.location[c] == loc && ctx.places.is_us(loc);
+  // A clinician just across a state line is within reach in person for the
+  // patients who look across it (as in try_in_person); the visit is in the
+  // clinician's state, under its license.
+  const bool across_border = !same_place && ctx.places.is_us(loc) && !w.is_abroad(c) &&
+                             ((neighbour_mask_[loc] >> w.location[c]) & 1u) &&
+                             rng.bernoulli(ctx.params.border_in_person_share);
+  const auto in_person_authority = [&] {
+    return across_border ? Authority::full_license
+                         : ctx.regimes.authority(w, c, query(ctx, ep, loc, Modality::in_person, day));
+  };
+  const bool reachable = same_place || across_border;
   const bool prefers_tele = ep.flags & ep_prefers_telehealth;
-  if (same_place && !prefers_tele && w.can_see_in_person(c, day)) {
+  if (reachable && !prefers_tele && w.can_see_in_person(c, day)) {
     m.clinician = c;
-    m.authority = ctx.regimes.authority(w, c, query(ctx, ep, loc, Modality::in_person, day));
+    m.authority = in_person_authority();
     return m;
   }
-  const bool tele_possible = (ep.flags & ep_telehealth_covered) && telehealth_permitted(ctx, ep, true, day);
+  // Telemedicine with the known clinician when the patient prefers it or cannot
+  // reach the clinician; a patient who wants to be seen in person waits.
+  const bool tele_possible = (prefers_tele || !reachable) && covered_at(ctx, ep, loc) &&
+                             telehealth_permitted(ctx, ep, true, day);
   if (tele_possible && w.can_see_telehealth(c, day)) {
     const Authority a = lawful_authority(ctx, c, query(ctx, ep, loc, Modality::telehealth, day));
     if (a != Authority::none || w.has(c, flag_non_compliant)) {
@@ -160,9 +188,9 @@ CarePartition::Match CarePartition::try_known(const CareContext& ctx, Episode& e
     // The clinician may not follow the patient where the patient now is.
     if (a == Authority::none) disrupted = true;
   }
-  if (same_place && w.can_see_in_person(c, day)) {
+  if (reachable && w.can_see_in_person(c, day)) {
     m.clinician = c;
-    m.authority = ctx.regimes.authority(w, c, query(ctx, ep, loc, Modality::in_person, day));
+    m.authority = in_person_authority();
   }
   return m;
 }
@@ -192,17 +220,34 @@ CarePartition::Match CarePartition::try_platform(const CareContext& ctx, Episode
     }
   }
   if (ctx.places.is_us(loc)) {
-    // The state's register, as the platform sees it.
-    const std::size_t key = w.telehealth_index(platform, loc, specialty_);
-    m.clinician = scan(w.telehealth[key], state_pool_key | key, day, ctx, [&](ClinicianId c) {
-      return w.can_see_telehealth(c, day) && regimes.on_state_register(w, c, loc, day);
-    });
-    if (m.clinician != no_clinician) {
-      m.authority = lawful_authority(ctx, m.clinician, q);  // none if the register is out of date
-      return m;
+    // A local network (a health system's telemedicine) offers the request only
+    // to clinicians practising in the state; otherwise the platform routes over
+    // the state's whole register, in-state clinicians and out-of-state licensees
+    // drawn first in proportion to their numbers.
+    const std::size_t local = w.telehealth_local_index(loc, specialty_);
+    const std::size_t remote = w.telehealth_index(platform, loc, specialty_);
+    Pool& local_pool = w.telehealth_local[local];
+    Pool& remote_pool = w.telehealth[remote];
+    const bool local_only = rng.bernoulli(pp.local_network_share);
+    const std::size_t n_all = local_pool.members.size() + remote_pool.members.size();
+    const bool local_first = local_only || (n_all > 0 && rng.below(n_all) < local_pool.members.size());
+    const std::pair<Pool*, std::uint64_t> local_key{&local_pool, local_pool_key | local},
+        remote_key{&remote_pool, state_pool_key | remote};
+    const std::array<std::pair<Pool*, std::uint64_t>, 2> order = {local_first ? local_key : remote_key,
+                                                                   local_first ? remote_key : local_key};
+    for (std::size_t pass = 0; pass < (local_only ? 1u : 2u); ++pass) {
+      const auto [pool, key] = order[pass];
+      m.clinician = scan(*pool, key, day, ctx, [&](ClinicianId c) {
+        return w.can_see_telehealth(c, day) && regimes.on_state_register(w, c, loc, day);
+      });
+      if (m.clinician != no_clinician) {
+        m.authority = lawful_authority(ctx, m.clinician, q);  // none if the register is out of date
+        return m;
+      }
     }
-    // Rules under which any US licensee may act (waiver, TELE-MED, national license, exceptions).
-    for (std::size_t i = 0; i < regimes.size(); ++i) {
+    // Rules under which any US licensee may act (waiver, TELE-MED, national license,
+    // exceptions): open to platforms, not to a local network's own clinicians.
+    for (std::size_t i = 0; i < regimes.size() && !local_only; ++i) {
       const Regime& r = regimes.regime(i);
       if (!r.opens_national_pool(q)) continue;
       const std::uint64_t pool_key = national_pool_key | (i << 40) | (platform * w.n_specialties + specialty_);
@@ -241,6 +286,18 @@ CarePartition::Match CarePartition::try_in_person(const CareContext& ctx, std::u
   return m;
 }
 
+bool CarePartition::book(const CareContext& ctx, Episode& ep, int day, Stream& rng) {
+  if (sp_.new_patient_lead_days <= 0) return false;
+  const long lead = std::lround(rng.exponential(sp_.new_patient_lead_days));
+  if (lead <= 0) return false;
+  ep.lead = static_cast<std::uint16_t>(std::min<long>(lead, 365));
+  booked_[ctx.population.strata()[ep.stratum].home] += 1;
+  // Appointments past the horizon stay booked (waiting) at the end of the run.
+  const long when = static_cast<long>(day) + ep.lead;
+  if (when < ctx.days) follow_ups_by_day_[static_cast<std::size_t>(when)].push_back(ep);
+  return true;
+}
+
 void CarePartition::end_disruption(Episode& ep, std::size_t home, DisruptionOutcome outcome) {
   if (!(ep.flags & ep_rule_disrupted)) return;
   disruption_ledger_[home * disruption_outcome_count + static_cast<std::size_t>(outcome)] += 1;
@@ -260,6 +317,7 @@ void CarePartition::handle(const CareContext& ctx, Episode& ep, int day) {
     if (rng.bernoulli(sp_.controlled_substance_share)) ep.flags |= ep_controlled;
     if (rng.bernoulli(st.rural ? cov.telehealth_covered_rural : cov.telehealth_covered_urban))
       ep.flags |= ep_telehealth_covered;
+    if (rng.bernoulli(cov.telehealth_covered_away)) ep.flags |= ep_covered_away;
     const double preference = std::min(
         1.0, sp_.telehealth_preference * (st.rural ? params.rural_telehealth_preference_multiplier : 1.0));
     if ((ep.flags & ep_telehealth_covered) && !(ep.flags & ep_needs_exam) && rng.bernoulli(preference))
@@ -269,8 +327,9 @@ void CarePartition::handle(const CareContext& ctx, Episode& ep, int day) {
     const bool consultation = rng.bernoulli(ctx.regimes.consultation_share());
     const bool emergency = rng.bernoulli(ctx.regimes.emergency_share(specialty_));
     if (!(ep.flags & ep_follow_up)) {
-      if (consultation) ep.flags |= ep_consultation | ep_prefers_telehealth | ep_telehealth_covered;
-      if (emergency) ep.flags |= ep_emergency | ep_prefers_telehealth | ep_telehealth_covered;
+      constexpr std::uint16_t covered = ep_telehealth_covered | ep_covered_away;
+      if (consultation) ep.flags |= ep_consultation | ep_prefers_telehealth | covered;
+      if (emergency) ep.flags |= ep_emergency | ep_prefers_telehealth | covered;
     }
     if (!(ep.flags & (ep_follow_up | ep_emergency)) && rng.bernoulli(cov.forgo_prob)) {
       metric(st.home, m_unmet) += 1;
@@ -293,7 +352,7 @@ void CarePartition::handle(const CareContext& ctx, Episode& ep, int day) {
 
   Match m;
   bool disrupted = false;
-  if (known != no_clinician) m = try_known(ctx, ep, known, loc, day, disrupted);
+  if (known != no_clinician) m = try_known(ctx, ep, known, loc, day, rng, disrupted);
   if (disrupted && (ep.flags & ep_follow_up) && !(ep.flags & ep_disruption_counted)) {
     metric(st.home, m_relationships_disrupted) += 1;
     ep.flags |= ep_disruption_counted;
@@ -302,13 +361,19 @@ void CarePartition::handle(const CareContext& ctx, Episode& ep, int day) {
     if (is_regime_authority(ep.last_authority) && ep.last_location == loc) ep.flags |= ep_rule_disrupted;
   }
   if (m.clinician == no_clinician) {
-    const bool away = loc != st.home;
-    const bool platform_ok = (ep.flags & ep_telehealth_covered) && ((ep.flags & ep_prefers_telehealth) || away) &&
+    // Telemedicine through a platform for those who prefer it; a traveller who
+    // wants to be seen in person looks for a clinician where they are (or waits).
+    const bool platform_ok = covered_at(ctx, ep, loc) && (ep.flags & ep_prefers_telehealth) &&
                              telehealth_permitted(ctx, ep, false, day);
+    // A new patient who goes in person books the first free new-patient
+    // appointment (not for emergencies, nor for an episode already booked).
+    const bool books = known == no_clinician && ep.arrival == day && !(ep.flags & (ep_follow_up | ep_emergency));
     if (ep.flags & ep_prefers_telehealth) {
       if (platform_ok) m = try_platform(ctx, ep, loc, day, rng);
+      if (m.clinician == no_clinician && books && book(ctx, ep, day, rng)) return;
       if (m.clinician == no_clinician) m = try_in_person(ctx, loc, day, rng);
     } else {
+      if (books && book(ctx, ep, day, rng)) return;
       m = try_in_person(ctx, loc, day, rng);
       if (m.clinician == no_clinician && platform_ok) m = try_platform(ctx, ep, loc, day, rng);
     }
@@ -318,7 +383,8 @@ void CarePartition::handle(const CareContext& ctx, Episode& ep, int day) {
     serve(ctx, ep, m, loc, day, rng);
     return;
   }
-  if (day - ep.arrival >= sp_.max_wait_days) {
+  // The patient keeps trying for max_wait_days from the booked day.
+  if (day - ep.arrival - ep.lead >= sp_.max_wait_days) {
     metric(st.home, m_unmet) += 1;
     breakdown(ctx, day, st, b_unmet) += 1;
     end_disruption(ep, st.home, DisruptionOutcome::lost);
@@ -357,11 +423,16 @@ void CarePartition::serve(const CareContext& ctx, Episode& ep, const Match& m, s
                                              : m_served_telehealth_cross_state) += 1;
     breakdown(ctx, day, st, b_served_telehealth) += 1;
     if (cross_state) breakdown(ctx, day, st, b_served_telehealth_cross_state) += 1;
+    if (!w.is_abroad(c) && clinician_place != st.home) breakdown(ctx, day, st, b_served_telehealth_out_of_home_state) += 1;
   } else {
     const double trip_km = km * (clinician_place != loc ? params.cross_border_distance_multiplier : 1.0);
     cost += trip_km * params.cost_per_km_usd + params.time_cost_per_visit_usd * trip_km / params.round_trip_km_urban;
     metric(st.home, m_served_in_person) += 1;
     breakdown(ctx, day, st, b_served_in_person) += 1;
+    if (!m.known && !(ep.flags & ep_follow_up)) {
+      breakdown(ctx, day, st, b_new_patient_in_person) += 1;
+      breakdown(ctx, day, st, b_new_patient_wait_days) += day - ep.arrival;
+    }
   }
   metric(st.home, m_patient_cost_usd) += cost;
   metric(st.home, m_wait_days_sum) += day - ep.arrival;
@@ -444,7 +515,8 @@ void CarePartition::serve(const CareContext& ctx, Episode& ep, const Match& m, s
   }
 
   // Continuing relationship.
-  relationships_.emplace_back(ep.patient, c);
+  // A usual source of care is made at home, not by a visit while travelling.
+  if (loc == st.home) relationships_.emplace_back(ep.patient, c);
   if (rng.bernoulli(sp_.follow_up_prob)) {
     const int interval = std::max(1, static_cast<int>(std::lround(rng.exponential(sp_.follow_up_interval_days))));
     const long when = static_cast<long>(day) + interval;

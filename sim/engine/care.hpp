@@ -29,6 +29,7 @@ struct Episode {
   std::uint16_t flags;           ///< EpisodeFlag bits
   Authority last_authority = Authority::none;  ///< under which the known clinician last acted
   std::uint8_t last_location = 0;              ///< where the patient was at that encounter
+  std::uint16_t lead = 0;  ///< days from arrival to a booked new-patient appointment (0: none)
 };
 
 /// Everything a partition reads but does not own.
@@ -79,10 +80,15 @@ class alignas(64) CarePartition {  // no cache line shared with another partitio
   };
   void add_arrivals(const CareContext& ctx, int day);
   void handle(const CareContext& ctx, Episode& ep, int day);
-  Match try_known(const CareContext& ctx, Episode& ep, ClinicianId c, std::uint8_t loc, int day,
+  Match try_known(const CareContext& ctx, Episode& ep, ClinicianId c, std::uint8_t loc, int day, Stream& rng,
                   bool& disrupted);
   Match try_platform(const CareContext& ctx, Episode& ep, std::uint8_t loc, int day, Stream& rng);
   Match try_in_person(const CareContext& ctx, std::uint8_t loc, int day, Stream& rng);
+  /// Books a new patient's in-person appointment `lead` days ahead; false when
+  /// the specialty books no lead time or the draw is today.
+  bool book(const CareContext& ctx, Episode& ep, int day, Stream& rng);
+  /// Whether the payer pays for telemedicine where the patient is today.
+  bool covered_at(const CareContext& ctx, const Episode& ep, std::uint8_t loc) const;
   bool telehealth_permitted(const CareContext& ctx, const Episode& ep, bool with_known, int day) const;
   /// The authority for the encounter, none when a tier's limit is reached.
   Authority lawful_authority(const CareContext& ctx, ClinicianId c, const EncounterQuery& q) const;
@@ -105,6 +111,8 @@ class alignas(64) CarePartition {  // no cache line shared with another partitio
   std::vector<double> authority_ledger_, disruption_ledger_, cause_ledger_, breakdown_;
   std::vector<std::pair<PatientId, ClinicianId>> relationships_;
   std::vector<double> platform_cumulative_;
+  std::vector<double> booked_;  ///< by US jurisdiction: booked appointments not yet due
+  std::vector<std::uint64_t> neighbour_mask_;  ///< by US jurisdiction: its neighbours' bits
 };
 
 }  // namespace licsim

@@ -58,7 +58,8 @@ inline constexpr std::array<MetricInfo, daily_metric_count> daily_metrics = {{
      "episodes served by telemedicine with the clinician or the patient outside the US"},
     {"unmet", "1", Basis::patient_home,
      "episodes forgone: given up for cost, or unserved after the specialty's maximum wait"},
-    {"waiting", "1", Basis::patient_home, "episodes still waiting for care at the end of the day"},
+    {"waiting", "1", Basis::patient_home,
+     "episodes still waiting for care at the end of the day (for capacity or a booked appointment)"},
     {"wait_days_mean", "days", Basis::patient_home,
      "mean days from arrival to service of the episodes served that day (NaN when none)"},
     {"travel_km_avoided", "km", Basis::patient_home,
@@ -100,6 +101,9 @@ enum BreakdownMetric : int {
   b_malpractice_claims,
   b_unauthorized_encounters,
   b_served_telehealth_cross_state,
+  b_served_telehealth_out_of_home_state,
+  b_new_patient_in_person,
+  b_new_patient_wait_days,
   breakdown_metric_count
 };
 
@@ -114,6 +118,13 @@ inline constexpr std::array<MetricInfo, breakdown_metric_count> breakdown_metric
     {"served_telehealth_cross_state", "1", Basis::patient_home,
      "episodes served by telemedicine with the clinician in another US jurisdiction than the "
      "patient's location"},
+    {"served_telehealth_out_of_home_state", "1", Basis::patient_home,
+     "episodes served by telemedicine with the clinician practising in another US jurisdiction "
+     "than the patient's home (the claims studies' measure)"},
+    {"new_patient_in_person", "1", Basis::patient_home,
+     "first in-person visits of new episodes with a clinician the patient did not know"},
+    {"new_patient_wait_days", "days", Basis::patient_home,
+     "days from the start of the episode to those visits, summed"},
 }};
 
 }  // namespace licsim

@@ -107,6 +107,7 @@ ModelParams read_model_params(const Scenario& sc) {
     s.adverse_event_prob = sc.real(k + "adverse_event_prob");
     s.price_in_person_usd = sc.real(k + "price_in_person_usd");
     s.price_telehealth_usd = sc.real(k + "price_telehealth_usd");
+    s.new_patient_lead_days = sc.real(k + "new_patient_lead_days");
     physician_sum += s.physician_share;
     visit_sum += s.visit_share;
     p.specialties.push_back(s);
@@ -122,7 +123,8 @@ ModelParams read_model_params(const Scenario& sc) {
   for (const auto& name : sc.members("platform")) {
     const std::string k = "platform." + name + ".";
     PlatformParams pl{name, sc.real(k + "clinician_share"), sc.real(k + "patient_share"),
-                      sc.real(k + "verification_strictness"), sc.real(k + "commission_share")};
+                      sc.real(k + "verification_strictness"), sc.real(k + "commission_share"),
+                      sc.real(k + "local_network_share")};
     clinician_sum += pl.clinician_share;
     patient_sum += pl.patient_share;
     p.platforms.push_back(pl);
@@ -135,6 +137,7 @@ ModelParams read_model_params(const Scenario& sc) {
 
   p.telehealth_active_share = sc.real("clinicians.telehealth_active_share");
   p.telehealth_capacity_share = sc.real("clinicians.telehealth_capacity_share");
+  p.telehealth_reserved_share = sc.real("clinicians.telehealth_reserved_share");
   p.two_licenses_share = sc.real("clinicians.two_licenses_share");
   p.three_plus_licenses_share = sc.real("clinicians.three_plus_licenses_share");
   if (p.two_licenses_share + p.three_plus_licenses_share > 1.0) {
@@ -208,7 +211,7 @@ ModelParams read_model_params(const Scenario& sc) {
     const std::string k = "coverage." + std::string(payer_names[payer]) + ".";
     p.coverage[payer] = {sc.real(k + "telehealth_covered_urban"),
                          sc.real(k + "telehealth_covered_rural"), sc.real(k + "cost_share"),
-                         sc.real(k + "forgo_prob")};
+                         sc.real(k + "forgo_prob"), sc.real(k + "telehealth_covered_away")};
   }
   return p;
 }

@@ -41,7 +41,7 @@ constexpr double workforce_array_bytes =
     sizeof(float) +                                              // risk
     sizeof(std::uint64_t) * 7 +                                  // the authorization masks
     sizeof(std::int32_t) * 2 +                                   // suspended_until, capacity_day
-    sizeof(std::uint16_t) * 4;                                   // capacity counters
+    sizeof(std::uint16_t) * 5;                                   // capacity counters
 
 std::uint64_t parse_size(const std::string& text, bool& ok) {
   ok = false;
@@ -151,12 +151,14 @@ MemoryEstimate estimate_memory(const Scenario& sc, const RunOptions& options) {
   for (std::size_t b = 0; b < age_band_count; ++b)
     mean_visits += params.age_band_share[b] * params.visits_per_person_year[b];
   // Episodes in flight per patient (Little's law): scheduled follow-ups wait
-  // their interval; a day's new, due and waiting episodes sit in three vectors;
-  // a served episode adds a relationship update.
+  // their interval, booked new-patient appointments their lead time (at most
+  // every new episode books); a day's new, due and waiting episodes sit in three
+  // vectors; a served episode adds a relationship update.
   const double visits_per_day = mean_visits / 365.0;
   double pending = 0, waiting = 0;
   for (const auto& s : params.specialties) {
     pending += visits_per_day * s.visit_share * s.follow_up_prob * s.follow_up_interval_days;
+    pending += visits_per_day * s.visit_share * (1.0 - s.follow_up_prob) * s.new_patient_lead_days;
     waiting += visits_per_day * s.visit_share;
   }
   e.patients = static_cast<std::uint64_t>(std::min(patients, 1.8e19));

@@ -84,6 +84,7 @@ Workforce build_workforce(const Places& places, const ModelParams& params, doubl
 
   w.in_person.resize(w.n_places * w.n_specialties);
   w.telehealth.resize(n_platforms * w.n_us * w.n_specialties);
+  w.telehealth_local.resize(w.n_us * w.n_specialties);
   w.telehealth_any.resize(n_platforms * w.n_specialties);
   w.telehealth_by_specialty.resize(w.n_specialties);
   expiries.assign(static_cast<std::size_t>(days) + 1, {});
@@ -167,6 +168,13 @@ Workforce build_workforce(const Places& places, const ModelParams& params, doubl
       }
       w.daily_capacity.push_back(capacity);
       w.daily_telehealth.push_back(std::min(tele, capacity));
+      // Reserved slots: the reserved share of the clinician's expected telemedicine
+      // capacity, rounded at random (own stream: the draws above stay as they were).
+      Stream reserve_rng(seed, replicate, Purpose::world_clinicians, 1, c);
+      const double reserved = (flags & flag_telehealth) ? capacity * (abroad ? 1.0 : params.telehealth_capacity_share) *
+                                                              params.telehealth_reserved_share
+                                                        : 0.0;
+      w.reserved_telehealth.push_back(std::min(w.daily_telehealth.back(), whole_capacity(reserve_rng, reserved)));
 
       if (!g.extra) add_licenses(c, abroad, g.place, rng);
       if (!abroad) w.in_person[w.in_person_index(g.place, g.specialty)].members.push_back(c);

@@ -1,6 +1,7 @@
 #pragma once
 // Clinicians in structure-of-arrays form, their authorizations (64-bit masks
 // over US jurisdictions) and the pools through which patients find them.
+#include <algorithm>
 #include <cstdint>
 #include <vector>
 
@@ -51,10 +52,15 @@ struct Workforce {
   std::vector<std::uint16_t> telehealth_left;
   std::vector<std::uint16_t> daily_capacity;   ///< encounters per day, whole (see capacity_credit)
   std::vector<std::uint16_t> daily_telehealth;
+  std::vector<std::uint16_t> reserved_telehealth;  ///< of daily_telehealth, slots kept for telemedicine
 
   /// In-person pools by [place][specialty] (clinicians located there).
   std::vector<Pool> in_person;
-  /// Telemedicine pools by [platform][US jurisdiction][specialty] (authorized there).
+  /// Telemedicine clinicians practising in a US jurisdiction, by [jurisdiction][specialty]
+  /// (every platform: a health system's own network).
+  std::vector<Pool> telehealth_local;
+  /// Telemedicine pools by [platform][US jurisdiction][specialty]: clinicians authorized
+  /// there who practise elsewhere (out-of-state licensees, clinicians abroad).
   std::vector<Pool> telehealth;
   /// Every telemedicine clinician by [platform][specialty] (for unverified routing).
   std::vector<std::vector<ClinicianId>> telehealth_any;
@@ -67,9 +73,11 @@ struct Workforce {
   std::size_t in_person_index(std::size_t place, std::size_t spec) const {
     return place * n_specialties + spec;
   }
-  std::size_t telehealth_index(std::size_t platform, std::size_t jurisdiction,
-                               std::size_t spec) const {
+  std::size_t telehealth_index(std::size_t platform, std::size_t jurisdiction, std::size_t spec) const {
     return (platform * n_us + jurisdiction) * n_specialties + spec;
+  }
+  std::size_t telehealth_local_index(std::size_t jurisdiction, std::size_t spec) const {
+    return jurisdiction * n_specialties + spec;
   }
   bool authorized(ClinicianId c, std::size_t place) const {
     return place < n_us && ((active[c] >> place) & 1u);
@@ -89,7 +97,10 @@ struct Workforce {
   bool can_see_in_person(ClinicianId c, int day) {
     if (!available(c, day) || is_abroad(c)) return false;
     touch(c, day);
-    return capacity_left[c] > 0;
+    // Telemedicine sessions are booked in blocks: the reserved slots not yet
+    // used for telemedicine are not open to in-person visits.
+    const int tele_used = daily_telehealth[c] - telehealth_left[c];
+    return capacity_left[c] > std::max(0, reserved_telehealth[c] - tele_used);
   }
   bool can_see_telehealth(ClinicianId c, int day) {
     if (!available(c, day) || !has(c, flag_telehealth)) return false;
@@ -102,7 +113,10 @@ struct Workforce {
   }
   /// Adds a new authorization to the telemedicine pools.
   void enter_telehealth_pools(ClinicianId c, std::size_t jurisdiction) {
-    if (has(c, flag_telehealth))
+    if (!has(c, flag_telehealth)) return;
+    if (location[c] == jurisdiction)
+      telehealth_local[telehealth_local_index(jurisdiction, specialty[c])].members.push_back(c);
+    else
       telehealth[telehealth_index(platform[c], jurisdiction, specialty[c])].members.push_back(c);
   }
 };

@@ -16,11 +16,13 @@ struct SpecialtyParams {
   double physician_share, visit_share, needs_exam_share, controlled_substance_share;
   double telehealth_preference, follow_up_prob, follow_up_interval_days, max_wait_days;
   double capacity_per_clinician_day, adverse_event_prob, price_in_person_usd, price_telehealth_usd;
+  double new_patient_lead_days = 0;  ///< mean days from booking to a new patient's in-person visit
 };
 
 struct PlatformParams {
   std::string name;
   double clinician_share, patient_share, verification_strictness, commission_share;
+  double local_network_share = 0;  ///< requests a local network offers only to clinicians in the state
 };
 
 /// Board rules of one US jurisdiction (national defaults, file values, overrides).
@@ -32,6 +34,7 @@ struct RegulatorParams {
 
 struct PayerCoverage {
   double telehealth_covered_urban, telehealth_covered_rural, cost_share, forgo_prob;
+  double telehealth_covered_away = 1;  ///< of covered visits, paid also when the patient is away from home
 };
 
 struct ModelParams {
@@ -53,6 +56,7 @@ struct ModelParams {
   std::vector<PlatformParams> platforms;
 
   double telehealth_active_share, telehealth_capacity_share;
+  double telehealth_reserved_share = 0;  ///< of the telemedicine slots, those in-person visits may not use
   double two_licenses_share, three_plus_licenses_share, extra_license_mean_beyond_two;
   double extra_license_neighbour_share, non_compliant_share, skill_sigma, lep_concordance_share;
   double abroad_malpractice_covered_share, hourly_value_usd;

@@ -38,6 +38,7 @@ enum EpisodeFlag : std::uint16_t {
   ep_emergency = 256,         ///< an emergency (e.g. emergency telepsychiatry)
   ep_rule_disrupted = 512,    ///< its relationship was cut by a rule change
   ep_disruption_counted = 1024,  ///< its disruption has been counted
+  ep_covered_away = 2048,     ///< the payer also pays for telemedicine while the patient is away
 };
 
 using ClinicianId = std::uint32_t;

@@ -148,6 +148,15 @@ std::vector<ParamSpec> build_specs() {
                    "days a patient keeps trying before the episode is forgone",
                    "Merritt Hawkins 2017: 24.1 days mean wait for a new specialist appointment "
                    "(T15); primary care shorter; V2"));
+  s.push_back(real("specialty.*.new_patient_lead_days", 0, 365, "days",
+                   "mean days from booking to a new patient's in-person appointment (exponential; "
+                   "the visit then competes for capacity on that day); telemedicine platforms "
+                   "serve on demand, and follow-ups and a usual clinician's patients are not "
+                   "booked this way",
+                   "Merritt Hawkins 2017 survey, 15 major metros, new-patient waits: family "
+                   "medicine 29.3 d; cardiology 21.1 and dermatology 32.3 (medical, mean 26.7); "
+                   "orthopedics 11.4 and OB/GYN 26.6 (surgical, mean 19.0); all five 24.1 (T15), "
+                   "used for mental health (not surveyed)"));
   s.push_back(real("specialty.*.capacity_per_clinician_day", 0, 1000, "encounters/day",
                    "encounters a clinician can give per calendar day (all modalities)",
                    "derived: visits demanded / physicians in the group / 365, over a target "
@@ -175,6 +184,12 @@ std::vector<ParamSpec> build_specs() {
                    "share of a telemedicine-active clinician's daily capacity available for "
                    "telemedicine",
                    assumed));
+  s.push_back(real("clinicians.telehealth_reserved_share", 0, 1, "fraction",
+                   "share of a clinician's telemedicine slots held in scheduled telemedicine "
+                   "blocks that in-person visits may not take (0: telemedicine only fills "
+                   "capacity in-person visits left)",
+                   "assumption: telemedicine programmes run scheduled sessions; fitted to the "
+                   "pre-2020 calibration targets (docs/calibration.md)"));
   s.push_back(real("clinicians.two_licenses_share", 0, 1, "fraction",
                    "share of domestic clinicians holding exactly two state licenses at the start",
                    "FSMB census 2018 via AMA: 15.5% hold two licenses; V2 (T6)"));
@@ -223,6 +238,14 @@ std::vector<ParamSpec> build_specs() {
                    assumed));
   s.push_back(real("platform.*.commission_share", 0, 1, "fraction",
                    "share of the telemedicine price the platform keeps", assumed));
+  s.push_back(real("platform.*.local_network_share", 0, 1, "probability",
+                   "probability that a request goes through a local network (a health system's "
+                   "telemedicine), which offers it only to clinicians practising in the patient's "
+                   "state (when they are busy the patient waits or goes in person); otherwise "
+                   "the platform routes over the state's whole register, in-state clinicians and "
+                   "out-of-state licensees first drawn in proportion to their numbers",
+                   "assumption: pre-2020 telemedicine went mostly through local health systems; "
+                   "us_2019.toml fits it to T1 (Andino et al. 2022, docs/calibration.md)"));
 
   // --- regulators (national defaults; jurisdiction.<XX>.* overrides) --------
   s.push_back(real("regulator.license_fee_usd", 0, big, "USD",
@@ -372,6 +395,15 @@ std::vector<ParamSpec> build_specs() {
                          ? "pre-2020 Medicare: rural originating sites only (42 CFR 410.78); the "
                            "site-visit requirement is folded into this probability; V2"
                          : assumed));
+    s.push_back(real(p + "telehealth_covered_away", 0, 1, "probability",
+                     std::string("probability that a telemedicine visit the payer covers for a ") + payer +
+                         " patient at home is paid also while the patient is away from home (another "
+                         "state or abroad)",
+                     std::string(payer) == std::string("medicare")
+                         ? "pre-2020 Medicare: the beneficiary must be at an eligible originating site "
+                           "(a clinic or hospital in a rural area, 42 CFR 410.78(b)(3)-(4)); a "
+                           "traveller's telemedicine is not paid: 0"
+                         : "assumption: plans pay wherever the member is: 1"));
     s.push_back(real(p + "cost_share", 0, 1, "fraction",
                      std::string("share of the visit price paid out of pocket by a ") + payer +
                          " patient",
@@ -496,7 +528,8 @@ std::vector<ParamSpec> build_specs() {
   s.push_back(date("controlled_substances.flexibility_end_date", "last day of the DEA flexibilities"));
   s.push_back(date("coverage_change.*.start_date", "day from which a coverage change applies"));
   for (const char* payer : {"medicare", "medicaid", "private", "uninsured"})
-    for (const char* key : {"telehealth_covered_urban", "telehealth_covered_rural", "cost_share", "forgo_prob"}) {
+    for (const char* key :
+         {"telehealth_covered_urban", "telehealth_covered_rural", "cost_share", "forgo_prob", "telehealth_covered_away"}) {
       ParamSpec spec = *std::find_if(s.begin(), s.end(), [&](const ParamSpec& p) {
         return p.pattern == std::string("coverage.") + payer + "." + key;
       });

@@ -7,6 +7,7 @@
 
 #include "engine/engine.hpp"
 #include "io/scenario_file.hpp"
+#include "model/types.hpp"
 
 namespace licsim::test {
 
@@ -40,6 +41,17 @@ inline double total(const Results& r, DailyMetric m) {
 inline double served(const Results& r) {
   return total(r, m_served_in_person) + total(r, m_served_telehealth_in_state) +
          total(r, m_served_telehealth_cross_state) + total(r, m_served_telehealth_international);
+}
+
+/// Sum of a breakdown metric over everything, or over one payer (payer >= 0).
+inline double breakdown_total(const Results& r, BreakdownMetric m, int payer = -1) {
+  double sum = 0;
+  const std::size_t cells = r.breakdown.size() / breakdown_metric_count;
+  const std::size_t per_payer = licsim::area_count * r.specialties.size();
+  for (std::size_t i = 0; i < cells; ++i)
+    if (payer < 0 || (i / per_payer) % licsim::payer_count == static_cast<std::size_t>(payer))
+      sum += r.breakdown[i * breakdown_metric_count + m];
+  return sum;
 }
 
 inline double telehealth(const Results& r) {

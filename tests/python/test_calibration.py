@@ -73,7 +73,7 @@ def _tiny_targets():
     return cal.Targets(
         targets=(
             cal.Target(id="A", metric="telehealth_share_of_visits", published=1.0, lower=0.5, upper=1.5),
-            cal.Target(id="B", metric="mean_wait_days", published=-2.0, lower=-3.0, upper=-1.0),
+            cal.Target(id="B", metric="new_patient_wait_days", published=-2.0, lower=-3.0, upper=-1.0),
             cal.Target(id="C", metric="indemnity_per_claim", published=0.0, lower=-1.0, upper=1.0, weight=0.0),
         ),
         start="2019-01-01", end="2019-12-31")
@@ -91,7 +91,11 @@ def _tiny_model(values):
 def test_objective_weights_standardized_residuals():
     table = _tiny_model({"x": 0.0, "y": 0.0})
     # A: (0 - 1) / 0.5 -> 4; B: (0 + 2) / 1 -> 4; C has weight 0.
-    assert cal.objective(table) == pytest.approx(8.0)
+    # Outside the bands: A (0) is one half-band below [0.5, 1.5], B (0) one above [-3, -1]: + 10 each.
+    assert cal.objective(table) == pytest.approx(8.0 + 20.0)
+    table.loc[0, "model"] = 1.2  # inside the band: only the residual counts
+    table.loc[1, "model"] = -2.0
+    assert cal.objective(table) == pytest.approx((0.2 / 0.5) ** 2)
     table.loc[0, "model"] = math.nan  # nothing measured counts as far off
     assert cal.objective(table) > 8.0
 
@@ -153,9 +157,15 @@ def test_metrics_match_the_output_variables(small):
     np.testing.assert_allclose(cal.telehealth_share_of_visits(small, w), (tele / served).values)
     b = small.to_xarray("breakdown")
     b = b.isel(month=np.flatnonzero(w.months)).sel(payer="medicare")
-    expected = (b.served_telehealth_cross_state.sum(["month", "jurisdiction", "area", "specialty"]) /
+    expected = (b.served_telehealth_out_of_home_state.sum(["month", "jurisdiction", "area", "specialty"]) /
                 b.served_telehealth.sum(["month", "jurisdiction", "area", "specialty"])).values
     np.testing.assert_allclose(cal.medicare_cross_state_share_of_telehealth(small, w), expected)
+    b = small.to_xarray("breakdown").isel(month=np.flatnonzero(w.months))
+    expected = (b.new_patient_wait_days.sum() / b.new_patient_in_person.sum(["month", "jurisdiction", "payer", "area",
+                                                                               "specialty"])).values
+    np.testing.assert_allclose(cal.new_patient_wait_days(small, w),
+                               b.new_patient_wait_days.sum(["month", "jurisdiction", "payer", "area", "specialty"]) /
+                               b.new_patient_in_person.sum(["month", "jurisdiction", "payer", "area", "specialty"]))
     for name, metric in cal.METRICS.items():
         values = metric(small, w)
         assert values.shape == (2,), name

@@ -65,6 +65,11 @@ BREAKDOWN = {
     "unauthorized_encounters": ["unauthorized_encounters"],
     "served_telehealth_cross_state": ["served_telehealth_cross_state"],
 }
+#: Breakdown variables with no daily counterpart, and the breakdown variable each is part of.
+BREAKDOWN_ONLY = {
+    "served_telehealth_out_of_home_state": "served_telehealth",
+    "new_patient_in_person": "served_in_person",
+}
 
 
 def load(path, group):
@@ -183,10 +188,10 @@ def test_overrides_are_recorded(run_cli, tmp_path):
 
 
 def test_breakdown_layout(breakdown, small_run):
-    assert set(breakdown.data_vars) == set(BREAKDOWN)
+    assert set(breakdown.data_vars) == set(BREAKDOWN) | set(BREAKDOWN_ONLY) | {"new_patient_wait_days"}
     for name, da in breakdown.data_vars.items():
         assert da.dims == ("replicate", "month", "jurisdiction", "payer", "area", "specialty"), name
-        assert da.attrs["units"] == "1" and da.attrs["long_name"]
+        assert da.attrs["units"] == ("days" if name == "new_patient_wait_days" else "1") and da.attrs["long_name"]
     assert list(breakdown["payer"].values) == ["medicare", "medicaid", "private", "uninsured"]
     assert list(breakdown["area"].values) == ["urban", "rural"]
     assert sorted(breakdown["specialty"].values) == sorted(tomllib.loads(SCENARIO.read_text())["specialty"])
@@ -235,6 +240,14 @@ def test_breakdown_matches_metrics_by_month_and_state(breakdown, metrics, name):
     monthly = monthly.rename(day="month")
     from_breakdown = breakdown[name].sum(["payer", "area", "specialty"])
     np.testing.assert_array_equal(from_breakdown.transpose(*monthly.dims).values, monthly.values)
+
+
+@pytest.mark.parametrize("name", list(BREAKDOWN_ONLY))
+def test_breakdown_only_variables_are_parts(breakdown, name):
+    part, whole = breakdown[name], breakdown[BREAKDOWN_ONLY[name]]
+    assert (part <= whole).all() and float(part.sum()) > 0
+    waits = breakdown["new_patient_wait_days"]
+    assert (waits >= 0).all() and float(waits.sum()) > 0
 
 
 def test_episodes_are_conserved(metrics):

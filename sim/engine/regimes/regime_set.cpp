@@ -24,14 +24,15 @@ constexpr std::pair<const char*, Factory> registry[] = {
 };
 
 const char* const coverage_keys[] = {"telehealth_covered_urban", "telehealth_covered_rural", "cost_share",
-                                     "forgo_prob"};
+                                     "forgo_prob", "telehealth_covered_away"};
 
 double& coverage_field(PayerCoverage& c, int k) {
   switch (k) {
     case 0: return c.telehealth_covered_urban;
     case 1: return c.telehealth_covered_rural;
     case 2: return c.cost_share;
-    default: return c.forgo_prob;
+    case 3: return c.forgo_prob;
+    default: return c.telehealth_covered_away;
   }
 }
 
@@ -66,7 +67,7 @@ RegimeSet::RegimeSet(const Scenario& sc, const ModelParams& params, const Calend
   for (const auto& [start, name] : changes) {
     auto coverage = coverage_schedule_.back().second;
     for (int p = 0; p < payer_count; ++p)
-      for (int k = 0; k < 4; ++k) {
+      for (int k = 0; k < static_cast<int>(std::size(coverage_keys)); ++k) {
         const std::string key = "coverage_change." + name + "." + std::string(payer_names[p]) + "." + coverage_keys[k];
         if (sc.has(key)) coverage_field(coverage[p], k) = sc.real(key);
       }

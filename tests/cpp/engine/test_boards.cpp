@@ -55,7 +55,7 @@ TEST_CASE("an application is paid for, queued, reviewed within the board's time 
   CHECK(granted_on >= 20);
   CHECK(granted_on <= 31);
   CHECK(((world.workforce.pending[c] >> vt) & 1u) == 0u);
-  // The new authorization enters the board's telemedicine pool.
+  // The new authorization enters the board's telemedicine pool (of licensees elsewhere).
   const auto& pool = world.workforce.telehealth[world.workforce.telehealth_index(world.workforce.platform[c], vt, world.workforce.specialty[c])];
   CHECK(std::find(pool.members.begin(), pool.members.end(), c) != pool.members.end());
 }

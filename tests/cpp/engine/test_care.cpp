@@ -12,6 +12,15 @@ namespace {
 Results run_with(const std::vector<std::string>& overrides, int days = 60, double scale = 0.0005) {
   return run(test::baseline(overrides), test::small_run(days, scale));
 }
+std::vector<std::string> for_every_specialty(const std::string& key, const std::string& value) {
+  std::vector<std::string> o;
+  for (const char* s : {"primary_care", "mental_health", "medical_specialty", "surgical_specialty"})
+    o.push_back(std::string("specialty.") + s + "." + key + "=" + value);
+  return o;
+}
+double new_patient_wait(const Results& r) {
+  return test::breakdown_total(r, b_new_patient_wait_days) / test::breakdown_total(r, b_new_patient_in_person);
+}
 }  // namespace
 
 TEST_CASE("no telemedicine coverage, no telemedicine") {
@@ -55,8 +64,10 @@ TEST_CASE("certain detection catches every unauthorized encounter in the US") {
 }
 
 TEST_CASE("less capacity means longer waits and more unmet need") {
-  const Results base = run_with({}, 120);
-  std::vector<std::string> halved;
+  // Without booked lead times, so that waiting is waiting for capacity only.
+  const auto no_lead = for_every_specialty("new_patient_lead_days", "0");
+  const Results base = run_with(no_lead, 120);
+  std::vector<std::string> halved = no_lead;
   for (const char* s : {"primary_care", "mental_health", "medical_specialty", "surgical_specialty"})
     halved.push_back(std::string("specialty.") + s + ".capacity_per_clinician_day=" +
                      std::to_string(test::baseline().real(std::string("specialty.") + s + ".capacity_per_clinician_day") / 2));
@@ -194,4 +205,52 @@ TEST_CASE("telemedicine for episodes that need an examination is riskier") {
   const Results b = run_with(risky, 45);
   REQUIRE(test::telehealth(a) > 0);
   CHECK(total(b, m_adverse_events) > 1.5 * total(a, m_adverse_events));
+}
+
+TEST_CASE("new patients book in-person appointments ahead, their waits follow the lead time") {
+  const Results none = run_with(for_every_specialty("new_patient_lead_days", "0"), 150);
+  const Results booked = run_with(for_every_specialty("new_patient_lead_days", "20"), 150);
+  CHECK(new_patient_wait(none) < 2);
+  // Exponential leads of mean 20 days; those past the 150-day horizon are not yet served.
+  CHECK(new_patient_wait(booked) > 14);
+  CHECK(new_patient_wait(booked) < 24);
+  // Follow-ups and a usual clinician's patients do not book: all waits are shorter.
+  CHECK(total(booked, m_wait_days_sum) / test::served(booked) < new_patient_wait(booked));
+  // Booked episodes are waiting, not lost: the unmet count does not grow.
+  CHECK(total(booked, m_unmet) <= total(none, m_unmet) * 1.05);
+}
+
+TEST_CASE("without the originating-site rule Medicare pays for travellers' telemedicine, only theirs changes") {
+  const std::vector<std::string> covered = {"coverage.medicare.telehealth_covered_urban=1",
+                                            "coverage.medicare.telehealth_covered_rural=1"};
+  auto home_only = covered, anywhere = covered;
+  home_only.push_back("coverage.medicare.telehealth_covered_away=0");
+  anywhere.push_back("coverage.medicare.telehealth_covered_away=1");
+  const int medicare = static_cast<int>(Payer::medicare);
+  const Results a = run_with(home_only, 120), b = run_with(anywhere, 120);
+  CHECK(test::breakdown_total(a, b_served_telehealth, medicare) < test::breakdown_total(b, b_served_telehealth, medicare));
+  // Scope: when nobody travels, the rule changes nothing at all.
+  for (auto* o : {&home_only, &anywhere}) {
+    o->push_back("population.away_share_of_days=0");
+    o->push_back("population.snowbird_share_65_plus=0");
+  }
+  const Results c = run_with(home_only, 120), d = run_with(anywhere, 120);
+  CHECK(c.daily == d.daily);
+  CHECK(c.breakdown == d.breakdown);
+}
+
+TEST_CASE("local networks keep telemedicine in the state") {
+  const auto share = [](const Results& r) {
+    return test::breakdown_total(r, b_served_telehealth_out_of_home_state) / test::breakdown_total(r, b_served_telehealth);
+  };
+  const Results mixed = run_with({"platform.verified.local_network_share=0", "platform.lax.local_network_share=0"}, 120);
+  const Results local = run_with({"platform.verified.local_network_share=1", "platform.lax.local_network_share=1"}, 120);
+  CHECK(share(local) < share(mixed));
+}
+
+TEST_CASE("out of the home state is cross-state when nobody travels") {
+  const Results r = run_with({"population.away_share_of_days=0", "population.snowbird_share_65_plus=0"}, 90);
+  CHECK(test::breakdown_total(r, b_served_telehealth_out_of_home_state) ==
+        test::breakdown_total(r, b_served_telehealth_cross_state));
+  CHECK(test::breakdown_total(r, b_served_telehealth_cross_state) > 0);
 }

@@ -25,8 +25,8 @@ TEST_CASE("the memory estimate grows with patients, clinicians and results") {
   CHECK(e.patients > 3'000'000);
   CHECK(e.patients < 4'000'000);
   CHECK(e.clinicians > 5'000);
-  CHECK(e.bytes_per_patient > 8);   // a usual clinician and episodes in flight
-  CHECK(e.bytes_per_patient < 20);  // measured: 12-14 B (docs/reliability.md)
+  CHECK(e.bytes_per_patient > 8);   // a usual clinician and episodes in flight (booked ones too)
+  CHECK(e.bytes_per_patient < 24);  // issue #6 target; measured before booking: 12-14 B (docs/reliability.md)
   CHECK(e.bytes_per_clinician > 80);
   o.scale = 0.1;
   const auto ten = estimate_memory(s, o);

@@ -58,9 +58,48 @@ TEST_CASE("capacity is used up within a day and refreshed the next") {
     w.use(c, Modality::in_person);
     ++seen;
   }
-  CHECK(seen == w.daily_capacity[c]);
+  CHECK(seen == w.daily_capacity[c] - w.reserved_telehealth[c]);
   CHECK(w.can_see_in_person(c, 4));
   w.suspended_until[c] = 10;
   CHECK_FALSE(w.can_see_in_person(c, 5));
   CHECK(w.can_see_in_person(c, 10));
+}
+
+TEST_CASE("reserved telemedicine slots are not open to in-person visits") {
+  const Scenario s = test::baseline({"clinicians.telehealth_reserved_share=1", "clinicians.telehealth_capacity_share=0.5"});
+  const ModelParams p = read_model_params(s);
+  std::vector<std::vector<Expiry>> expiries;
+  Workforce w = build_workforce(s.places, p, 0.001, 1, 0, 30, expiries);
+  ClinicianId c = 0;
+  while (w.is_abroad(c) || !w.has(c, flag_telehealth) || w.reserved_telehealth[c] == 0 ||
+         w.reserved_telehealth[c] >= w.daily_capacity[c])
+    ++c;
+  int in_person = 0, tele = 0;
+  while (w.can_see_in_person(c, 3)) {
+    w.use(c, Modality::in_person);
+    ++in_person;
+  }
+  while (w.can_see_telehealth(c, 3)) {
+    w.use(c, Modality::telehealth);
+    ++tele;
+  }
+  CHECK(in_person == w.daily_capacity[c] - w.reserved_telehealth[c]);
+  CHECK(tele == w.reserved_telehealth[c]);
+  // Telemedicine first: each reserved slot used leaves the in-person slots as they were.
+  CHECK(w.can_see_in_person(c, 4));
+  w.use(c, Modality::telehealth);
+  int later = 0;
+  while (w.can_see_in_person(c, 4)) {
+    w.use(c, Modality::in_person);
+    ++later;
+  }
+  CHECK(later == w.daily_capacity[c] - w.reserved_telehealth[c]);
+}
+
+TEST_CASE("without reserved slots in-person visits may use the whole day") {
+  const Scenario s = test::baseline({"clinicians.telehealth_reserved_share=0"});
+  const ModelParams p = read_model_params(s);
+  std::vector<std::vector<Expiry>> expiries;
+  Workforce w = build_workforce(s.places, p, 0.001, 1, 0, 30, expiries);
+  for (ClinicianId c = 0; c < w.size(); ++c) CHECK(w.reserved_telehealth[c] == 0);
 }
