@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/huge_pages.hpp"
 #include "engine/calendar.hpp"
 #include "engine/population.hpp"
 #include "engine/regimes/regime_set.hpp"
@@ -19,6 +20,10 @@
 #include "model/model_params.hpp"
 
 namespace licsim {
+
+/// Per-patient arrays: large at full scale and read at random, so on huge pages.
+template <class T>
+using PatientArray = std::vector<T, HugePageAllocator<T>>;
 
 struct Episode {
   std::uint64_t uid;  ///< keys the episode's random streams
@@ -40,7 +45,7 @@ struct CareContext {
   std::uint64_t seed;
   std::uint32_t replicate;
   int days;
-  const std::vector<ClinicianId>& usual_clinician;  ///< read-only during the parallel phase
+  const PatientArray<ClinicianId>& usual_clinician;  ///< read-only during the parallel phase
   Workforce& workforce;                             ///< each partition touches its own clinicians
   Results& results;                                 ///< not written in the parallel phase
   RegimeSet& regimes;                               ///< rules; per-clinician hooks only in parallel
