@@ -34,7 +34,25 @@ struct Episode {
   std::uint16_t flags;           ///< EpisodeFlag bits
   Authority last_authority = Authority::none;  ///< under which the known clinician last acted
   std::uint8_t last_location = 0;              ///< where the patient was at that encounter
+  /// The patient's usual clinician as of today, read when the episode joins
+  /// the day (see CarePartition::run_day); fills padding, sizeof stays 32.
+  ClinicianId usual = no_clinician;
 };
+static_assert(sizeof(Episode) == 32);
+
+/// Sets each episode's `usual` from the per-patient array. These are random
+/// reads into an array of one entry per patient (1.3 GB at full scale): they
+/// are issued in a tight loop with prefetches well ahead so that many misses
+/// are in flight at once, and the caller passes episodes in stratum order
+/// (patients close together) so that the page walks hit the cache.
+inline void read_usual_clinicians(Episode* first, Episode* last, const PatientArray<ClinicianId>& usual) {
+  constexpr std::ptrdiff_t ahead = 32;
+  const ClinicianId* u = usual.data();
+  for (Episode* ep = first; ep < last; ++ep) {
+    if (last - ep > ahead) __builtin_prefetch(u + ep[ahead].patient);
+    ep->usual = u[ep->patient];
+  }
+}
 
 /// Everything a partition reads but does not own.
 struct CareContext {
