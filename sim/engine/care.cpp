@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/shuffle.hpp"
+
 namespace licsim {
 
 namespace {
@@ -63,10 +65,7 @@ void CarePartition::add_arrivals(const CareContext& ctx, int day) {
   read_usual_clinicians(today_.data() + first_new, today_.data() + today_.size(), ctx.usual_clinician);  // stratum order
   // Arrivals compete for capacity in random (but key-determined) order.
   Stream shuffle(ctx.seed, ctx.replicate, Purpose::shuffle, static_cast<std::uint64_t>(day), specialty_);
-  for (std::size_t i = today_.size() - 1; i > first_new && i < today_.size(); --i) {
-    const std::size_t j = first_new + shuffle.below(i - first_new + 1);
-    std::swap(today_[i], today_[j]);
-  }
+  shuffle_tail(today_, first_new, shuffle);  // core/shuffle.hpp: Fisher-Yates from the end, via an index array
 }
 
 void CarePartition::run_day(const CareContext& ctx, int day) {
