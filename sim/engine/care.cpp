@@ -4,6 +4,8 @@
 #include <array>
 #include <cmath>
 
+#include "core/shuffle.hpp"
+
 namespace licsim {
 
 namespace {
@@ -66,12 +68,10 @@ void CarePartition::add_arrivals(const CareContext& ctx, int day) {
       today_.push_back({arrival_uid(day, key, k), patient, no_clinician, day, static_cast<std::uint16_t>(i), 0});
     }
   }
+  read_usual_clinicians(today_.data() + first_new, today_.data() + today_.size(), ctx.usual_clinician);  // stratum order
   // Arrivals compete for capacity in random (but key-determined) order.
   Stream shuffle(ctx.seed, ctx.replicate, Purpose::shuffle, static_cast<std::uint64_t>(day), specialty_);
-  for (std::size_t i = today_.size() - 1; i > first_new && i < today_.size(); --i) {
-    const std::size_t j = first_new + shuffle.below(i - first_new + 1);
-    std::swap(today_[i], today_[j]);
-  }
+  shuffle_tail(today_, first_new, shuffle);  // core/shuffle.hpp: Fisher-Yates from the end, via an index array
 }
 
 void CarePartition::run_day(const CareContext& ctx, int day) {
@@ -81,22 +81,20 @@ void CarePartition::run_day(const CareContext& ctx, int day) {
   // Waiting episodes keep their place in the queue ahead of today's.
   today_.clear();
   today_.insert(today_.end(), waiting_.begin(), waiting_.end());
+  read_usual_clinicians(today_.data(), today_.data() + today_.size(), ctx.usual_clinician);  // changed since yesterday
   auto& due = follow_ups_by_day_[static_cast<std::size_t>(day)];
-  for (const Episode& ep : due)
-    if (ep.lead > 0) booked_[ctx.population.strata()[ep.stratum].home] -= 1;
+  for (Episode& ep : due)
+    if (ep.lead > 0) {  // a booked appointment: the usual clinician may have changed since
+      booked_[ctx.population.strata()[ep.stratum].home] -= 1;
+      ep.usual = ctx.usual_clinician[ep.patient];
+    }
   today_.insert(today_.end(), due.begin(), due.end());
   due.clear();
   due.shrink_to_fit();
   add_arrivals(ctx, day);
 
   next_waiting_.clear();
-  // The usual-clinician lookup is a random read into a per-patient array:
-  // prefetch it a few episodes ahead so that the memory latency overlaps work.
-  constexpr std::size_t lookahead = 16;
-  for (std::size_t i = 0; i < today_.size(); ++i) {
-    if (i + lookahead < today_.size()) __builtin_prefetch(&ctx.usual_clinician[today_[i + lookahead].patient]);
-    handle(ctx, today_[i], day);
-  }
+  for (std::size_t i = 0; i < today_.size(); ++i) handle(ctx, today_[i], day);
   waiting_.swap(next_waiting_);
   for (const Episode& ep : waiting_) metric(ctx.population.strata()[ep.stratum].home, m_waiting) += 1;
   for (std::size_t j = 0; j < booked_.size(); ++j) metric(j, m_waiting) += booked_[j];
@@ -342,7 +340,7 @@ void CarePartition::handle(const CareContext& ctx, Episode& ep, int day) {
                                                    ctx.calendar.calendar_month_of_day[day]);
   ClinicianId known = ep.known;
   if (known == no_clinician) {
-    const ClinicianId usual = ctx.usual_clinician[ep.patient];
+    const ClinicianId usual = ep.usual;  // ctx.usual_clinician[ep.patient], read ahead
     // An established usual clinician is taken to have seen the patient in person.
     if (usual != no_clinician && ctx.workforce.specialty[usual] == specialty_) {
       known = usual;

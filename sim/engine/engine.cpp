@@ -115,7 +115,7 @@ void run_replicate(const Scenario& scenario, const ModelParams& params, const Po
   RegimeServices services{workforce, [&](ClinicianId c, std::size_t j, const PathwayOffer& offer) {
                             boards.submit(c, j, services_day, offer, workforce);
                           }};
-  std::vector<ClinicianId> usual_clinician(population.size(), no_clinician);
+  PatientArray<ClinicianId> usual_clinician(population.size(), no_clinician);
 
   const CareContext ctx{params,    places,    population, calendar, options.seed, rep, days, usual_clinician,
                         workforce, results, regimes};
