@@ -165,9 +165,26 @@ def test_metrics_match_the_output_variables(small):
     np.testing.assert_allclose(cal.new_patient_wait_days(small, w),
                                b.new_patient_wait_days.sum(all_but_replicate) /
                                b.new_patient_in_person.sum(all_but_replicate))
+    r = small.to_xarray("regimes").isel(month=np.flatnonzero(w.months))
+    by_rep = ["month", "jurisdiction"]
+    granted = r.authorizations_granted_by_pathway
+    np.testing.assert_allclose(cal.compact_licenses_issued_per_year(small, w),
+                               granted.sel(pathway="compact").sum(by_rep).values / small.scale /
+                               ((w.last - w.first + 1) / 365.0))
+    full = granted.sel(pathway="full_license").sum(by_rep)
+    days = (r.days_to_authorization_mean.fillna(0) * granted).sel(pathway="full_license").sum(by_rep)
+    np.testing.assert_allclose(cal.days_to_full_license(small, w), (days / full).values)
     for name, metric in cal.METRICS.items():
         values = metric(small, w)
         assert values.shape == (2,), name
+
+
+def test_metrics_give_one_value_per_replicate_whatever_the_window(small):
+    # Three months and two replicates: a metric that mixed up the two axes would give 3 values.
+    w = cal.Window(small, "2019-01-01", "2019-03-31")
+    assert w.months.sum() == 3
+    for name, metric in cal.METRICS.items():
+        assert metric(small, w).shape == (2,), name
 
 
 def test_window_must_be_inside_the_run(small):

@@ -243,8 +243,17 @@ def license_stock_change_per_year(result, w: Window) -> np.ndarray:
     return change * 365.0 / (w.last - w.first + 1)
 
 
+def _pathway_window(result, w: Window, pathway: str, quantity: int) -> np.ndarray:
+    """[replicate, month in window, jurisdiction] of one pathway quantity (1 granted, 2 days).
+
+    Indexed in two steps: a boolean mask and integer indices separated by a slice would move
+    the masked axis to the front (NumPy's advanced-indexing rule), mixing months and replicates.
+    """
+    return result.by_pathway[..., _PATHWAY[pathway], quantity][:, w.months]
+
+
 def _granted(result, w: Window, pathway: str) -> np.ndarray:
-    return result.by_pathway[:, w.months, :, _PATHWAY[pathway], 1]
+    return _pathway_window(result, w, pathway, 1)
 
 
 def compact_licenses_issued_per_year(result, w: Window) -> np.ndarray:
@@ -253,8 +262,7 @@ def compact_licenses_issued_per_year(result, w: Window) -> np.ndarray:
 
 
 def _days_to(result, w: Window, pathway: str) -> np.ndarray:
-    p = _PATHWAY[pathway]
-    days = _per_rep(result.by_pathway[:, w.months, :, p, 2])
+    days = _per_rep(_pathway_window(result, w, pathway, 2))
     return _ratio(days, _per_rep(_granted(result, w, pathway)))
 
 
