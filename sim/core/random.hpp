@@ -30,6 +30,7 @@ enum class Purpose : std::uint8_t {
   follow_up,
   sweep_design,  ///< Latin hypercube strata and jitter
   sweep_point,   ///< seeds of sweep points
+  locum_assignment,  ///< locum physicians' assignments in other states
 };
 
 class Stream {

@@ -12,6 +12,7 @@
 #include "engine/boards.hpp"
 #include "engine/calendar.hpp"
 #include "engine/care.hpp"
+#include "engine/locums.hpp"
 #include "engine/model_params.hpp"
 #include "engine/population.hpp"
 #include "engine/regimes/regime_set.hpp"
@@ -111,6 +112,7 @@ void run_replicate(const Scenario& scenario, const ModelParams& params, const Po
   regimes.prepare(workforce, options.seed, rep);
   if (replicate == 0) results.clinicians = workforce.size();
   Boards boards(params, places, workforce, regimes, options.scale, days, options.seed, rep);
+  const LocumLicensing locums(params, places, workforce, options.seed, rep);
   int services_day = 0;
   RegimeServices services{workforce, [&](ClinicianId c, std::size_t j, const PathwayOffer& offer) {
                             boards.submit(c, j, services_day, offer, workforce);
@@ -141,6 +143,7 @@ void run_replicate(const Scenario& scenario, const ModelParams& params, const Po
     boards.new_day();
     regimes.start_day(day, services);
     boards.step(day, workforce, expiries);
+    locums.assign(day, workforce, boards, regimes);
     if (day > 0 && day % review_interval == 0) {
       for (std::size_t s = 0; s < n_spec; ++s) {
         auto& u = partitions[s].unmet_telehealth();

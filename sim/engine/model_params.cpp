@@ -188,6 +188,8 @@ ModelParams read_model_params(const Scenario& sc) {
   p.review_interval_days = sc.real("licensing.review_interval_days");
   p.licensing_response = sc.real("licensing.response");
   p.licensing_horizon_years = sc.real("licensing.horizon_years");
+  p.locum_share = sc.real("licensing.locum_share");
+  p.locum_assignments_per_year = sc.real("licensing.locum_assignments_per_year");
 
   p.claim_prob_per_adverse_event = sc.real("malpractice.claim_prob_per_adverse_event");
   p.paid_share = sc.real("malpractice.paid_share");

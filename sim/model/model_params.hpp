@@ -65,6 +65,7 @@ struct ModelParams {
   double paperwork_hours, renew_unused_prob, sanction_days, deterrence_prob;
 
   double review_interval_days, licensing_response, licensing_horizon_years;
+  double locum_share = 0, locum_assignments_per_year = 0;  ///< in-person work in other states
 
   double claim_prob_per_adverse_event, paid_share, mean_indemnity_usd, indemnity_sigma;
   double tele_exam_needed_multiplier, language_discordance_multiplier;

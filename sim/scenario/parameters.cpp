@@ -321,6 +321,19 @@ std::vector<ParamSpec> build_specs() {
                    assumed));
   s.push_back(real("licensing.horizon_years", 0, 50, "years",
                    "years of income a clinician counts when valuing a new license", assumed));
+  s.push_back(real("licensing.locum_share", 0, 1, "fraction",
+                   "share of domestic physicians who take locum tenens (temporary in-person) "
+                   "assignments in a year",
+                   "Staff Care, 'Surveys show number of locum tenens physicians set to rise' "
+                   "(2014): about 40,000 of about 740,000 physicians in active patient care "
+                   "worked locum tenens in 2013 (5.4%); V2"));
+  s.push_back(real("licensing.locum_assignments_per_year", 0, 50, "1/year",
+                   "assignments a locum physician takes per year, each in a state drawn like an "
+                   "extra license (neighbour or by population); one where the physician is not "
+                   "licensed leads to an application by the cheapest route that allows in-person "
+                   "practice",
+                   "assumption (no published count of locums' assignments in new states); fitted "
+                   "to the IMLC's licenses issued (target T8) in scenarios/us_2019.toml"));
 
   // --- malpractice ----------------------------------------------------------
   s.push_back(real("malpractice.claim_prob_per_adverse_event", 0, 1, "probability",

@@ -137,7 +137,7 @@ void RegimeSet::on_paid_claim(Workforce& w, ClinicianId c, Authority a, std::siz
 }
 
 std::optional<PathwayOffer> RegimeSet::best_offer(const Workforce& w, ClinicianId c, std::size_t j, int day,
-                                                  double daily_value) const {
+                                                  double daily_value, OfferScope scope) const {
   const auto cost = [&](const PathwayOffer& o) {
     return o.fee_usd + o.paperwork_hours * params_.hourly_value_usd + 0.5 * (o.days_low + o.days_high) * daily_value;
   };
@@ -147,8 +147,12 @@ std::optional<PathwayOffer> RegimeSet::best_offer(const Workforce& w, ClinicianI
     best = PathwayOffer{Pathway::full_license, Authority::full_license, reg.license_fee_usd, params_.paperwork_hours,
                         reg.processing_days_low, reg.processing_days_high, reg.approval_prob, true};
   }
+  const auto allowed = [scope](const PathwayOffer& o) {
+    return scope == OfferScope::any || o.grants == Authority::full_license ||
+           o.grants == Authority::compact_license || o.grants == Authority::national_license;
+  };
   for (std::size_t i = 0; i < regimes_.size(); ++i)
-    if (auto o = regimes_[i]->offer(w, c, j, day); o && (!best || cost(*o) < cost(*best))) {
+    if (auto o = regimes_[i]->offer(w, c, j, day); o && allowed(*o) && (!best || cost(*o) < cost(*best))) {
       best = *o;
       best->regime = static_cast<int>(i);
     }

@@ -14,6 +14,10 @@
 
 namespace licsim {
 
+/// Which authorizations a clinician seeks: any (telemedicine included), or only
+/// those that allow in-person practice (licenses, a national license).
+enum class OfferScope : std::uint8_t { any, in_person };
+
 class RegimeSet {
  public:
   RegimeSet(const Scenario& scenario, const ModelParams& params, const Calendar& calendar, int days);
@@ -45,8 +49,9 @@ class RegimeSet {
   /// The cheapest route for c to an authorization in j, counting `daily_value`
   /// for each day of waiting. The traditional full license is open to every
   /// US-trained clinician (one holding a US license); nullopt when no route is.
+  /// OfferScope::in_person keeps only routes that allow in-person practice.
   std::optional<PathwayOffer> best_offer(const Workforce& w, ClinicianId c, std::size_t j, int day,
-                                         double daily_value) const;
+                                         double daily_value, OfferScope scope = OfferScope::any) const;
   /// Applies a granted application: full/compact licenses here, others by the
   /// regime that offered them.
   void grant(Workforce& w, ClinicianId c, std::size_t j, const PathwayOffer& offer, int day);

@@ -1,0 +1,41 @@
+#pragma once
+// Locum tenens: physicians who take temporary in-person assignments in other
+// states and license there. This is the flow of new out-of-state licenses that
+// does not come from telemedicine demand. Only the licensing is simulated: the
+// assignments' own visits are not (the physician's capacity stays at home).
+#include <cstdint>
+#include <vector>
+
+#include "engine/boards.hpp"
+#include "engine/regimes/regime_set.hpp"
+#include "engine/workforce.hpp"
+#include "model/model_params.hpp"
+#include "model/places.hpp"
+
+namespace licsim {
+
+class LocumLicensing {
+ public:
+  /// Draws which domestic physicians work as locums (`licensing.locum_share`).
+  LocumLicensing(const ModelParams& params, const Places& places, const Workforce& w, std::uint64_t seed,
+                 std::uint32_t replicate);
+
+  /// Today's new assignments (`licensing.locum_assignments_per_year` per locum), each
+  /// in a state drawn as extra licenses are (a neighbour or by population). Where the
+  /// physician holds no license, they apply by the cheapest pathway that grants one.
+  void assign(int day, Workforce& w, Boards& boards, const RegimeSet& regimes) const;
+
+  const std::vector<ClinicianId>& locums() const { return locums_; }
+
+ private:
+  std::size_t destination(Stream& rng, std::size_t home) const;
+
+  const ModelParams& params_;
+  std::uint64_t seed_;
+  std::uint32_t replicate_;
+  std::vector<ClinicianId> locums_;
+  std::vector<double> population_cumulative_;
+  std::vector<std::vector<std::uint8_t>> neighbours_;  ///< by US jurisdiction
+};
+
+}  // namespace licsim
