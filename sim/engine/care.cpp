@@ -336,8 +336,6 @@ void CarePartition::handle(const CareContext& ctx, Episode& ep, int day) {
     }
   }
 
-  const std::uint8_t loc = ctx.population.location(ctx.seed, ctx.replicate, st, ep.patient, day,
-                                                   ctx.calendar.calendar_month_of_day[day]);
   ClinicianId known = ep.known;
   if (known == no_clinician) {
     const ClinicianId usual = ep.usual;  // ctx.usual_clinician[ep.patient], read ahead
@@ -347,7 +345,16 @@ void CarePartition::handle(const CareContext& ctx, Episode& ep, int day) {
       ep.flags |= ep_in_person_history;
     }
   }
+  // A new patient who goes in person books the first free new-patient
+  // appointment (not for emergencies, nor for an episode already booked).
+  const bool books = known == no_clinician && ep.arrival == day && !(ep.flags & (ep_follow_up | ep_emergency));
+  // One who wants to be seen in person books at once: where they are today does
+  // not matter, so the location is not drawn (about half of all arrivals).
+  const bool books_first = books && !(ep.flags & ep_prefers_telehealth);
+  if (books_first && book(ctx, ep, day, rng)) return;
 
+  const std::uint8_t loc = ctx.population.location(ctx.seed, ctx.replicate, st, ep.patient, day,
+                                                   ctx.calendar.calendar_month_of_day[day]);
   Match m;
   bool disrupted = false;
   if (known != no_clinician) m = try_known(ctx, ep, known, loc, day, rng, disrupted);
@@ -363,15 +370,12 @@ void CarePartition::handle(const CareContext& ctx, Episode& ep, int day) {
     // wants to be seen in person looks for a clinician where they are (or waits).
     const bool platform_ok = covered_at(ctx, ep, loc) && (ep.flags & ep_prefers_telehealth) &&
                              telehealth_permitted(ctx, ep, false, day);
-    // A new patient who goes in person books the first free new-patient
-    // appointment (not for emergencies, nor for an episode already booked).
-    const bool books = known == no_clinician && ep.arrival == day && !(ep.flags & (ep_follow_up | ep_emergency));
     if (ep.flags & ep_prefers_telehealth) {
       if (platform_ok) m = try_platform(ctx, ep, loc, day, rng);
       if (m.clinician == no_clinician && books && book(ctx, ep, day, rng)) return;
       if (m.clinician == no_clinician) m = try_in_person(ctx, loc, day, rng);
     } else {
-      if (books && book(ctx, ep, day, rng)) return;
+      // (books_first: the booking was tried above and gave a same-day visit.)
       m = try_in_person(ctx, loc, day, rng);
       if (m.clinician == no_clinician && platform_ok) m = try_platform(ctx, ep, loc, day, rng);
     }
