@@ -375,7 +375,7 @@ void CarePartition::handle(const CareContext& ctx, Episode& ep, int day) {
       if (m.clinician == no_clinician && books && book(ctx, ep, day, rng)) return;
       if (m.clinician == no_clinician) m = try_in_person(ctx, loc, day, rng);
     } else {
-      // (books_first: the booking was tried above and gave a same-day visit.)
+      // (books_first: booking was tried above; it gave no later appointment.)
       m = try_in_person(ctx, loc, day, rng);
       if (m.clinician == no_clinician && platform_ok) m = try_platform(ctx, ep, loc, day, rng);
     }

@@ -4,13 +4,8 @@ namespace licsim {
 
 LocumLicensing::LocumLicensing(const ModelParams& params, const Places& places, const Workforce& w,
                                std::uint64_t seed, std::uint32_t replicate)
-    : params_(params), seed_(seed), replicate_(replicate) {
-  double sum = 0;
-  for (const auto& j : places.us) {
-    population_cumulative_.push_back(sum += j.population);
-    auto& near = neighbours_.emplace_back();
-    for (const auto& code : j.neighbours) near.push_back(static_cast<std::uint8_t>(*places.find(code)));
-  }
+    : params_(params), seed_(seed), replicate_(replicate),
+      destinations_(places, params.extra_license_neighbour_share) {
   for (ClinicianId c = 0; c < w.size(); ++c) {
     if (w.is_abroad(c)) continue;
     // Own stream: the clinician's other traits keep their draws.
@@ -19,19 +14,13 @@ LocumLicensing::LocumLicensing(const ModelParams& params, const Places& places, 
   }
 }
 
-std::size_t LocumLicensing::destination(Stream& rng, std::size_t home) const {
-  const auto& near = neighbours_[home];
-  if (!near.empty() && rng.bernoulli(params_.extra_license_neighbour_share)) return near[rng.below(near.size())];
-  return rng.choose(population_cumulative_);
-}
-
 void LocumLicensing::assign(int day, Workforce& w, Boards& boards, const RegimeSet& regimes) const {
   if (locums_.empty() || params_.locum_assignments_per_year <= 0) return;
   Stream rng(seed_, replicate_, Purpose::locum_assignment, static_cast<std::uint64_t>(day), 0);
   const auto assignments = rng.poisson(static_cast<double>(locums_.size()) * params_.locum_assignments_per_year / 365.0);
   for (std::uint64_t a = 0; a < assignments; ++a) {
     const ClinicianId c = locums_[rng.below(locums_.size())];
-    const std::size_t j = destination(rng, w.location[c]);
+    const std::size_t j = destinations_.draw(rng, w.location[c]);
     const std::uint64_t bit = std::uint64_t{1} << j;
     // Already licensed there (or applying, or holding a national license): no application.
     if (((w.active[c] | w.pending[c]) & bit) || w.has(c, flag_national_license) || !w.available(c, day)) continue;

@@ -21,21 +21,18 @@ class LocumLicensing {
                  std::uint32_t replicate);
 
   /// Today's new assignments (`licensing.locum_assignments_per_year` per locum), each
-  /// in a state drawn as extra licenses are (a neighbour or by population). Where the
+  /// in a state drawn as extra licenses are (ExtraLicenseStates). Where the
   /// physician holds no license, they apply by the cheapest pathway that grants one.
   void assign(int day, Workforce& w, Boards& boards, const RegimeSet& regimes) const;
 
   const std::vector<ClinicianId>& locums() const { return locums_; }
 
  private:
-  std::size_t destination(Stream& rng, std::size_t home) const;
-
   const ModelParams& params_;
   std::uint64_t seed_;
   std::uint32_t replicate_;
   std::vector<ClinicianId> locums_;
-  std::vector<double> population_cumulative_;
-  std::vector<std::vector<std::uint8_t>> neighbours_;  ///< by US jurisdiction
+  ExtraLicenseStates destinations_;
 };
 
 }  // namespace licsim

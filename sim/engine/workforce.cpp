@@ -33,6 +33,22 @@ std::uint16_t whole_capacity(Stream& rng, double mean) {
 
 }  // namespace
 
+ExtraLicenseStates::ExtraLicenseStates(const Places& places, double neighbour_share)
+    : neighbour_share_(neighbour_share) {
+  double sum = 0;
+  for (const auto& j : places.us) {
+    population_cumulative_.push_back(sum += j.population);
+    auto& near = neighbours_.emplace_back();
+    for (const auto& code : j.neighbours) near.push_back(static_cast<std::uint8_t>(*places.find(code)));
+  }
+}
+
+std::size_t ExtraLicenseStates::draw(Stream& rng, std::size_t principal) const {
+  const auto& near = neighbours_[principal];
+  if (!near.empty() && rng.bernoulli(neighbour_share_)) return near[rng.below(near.size())];
+  return by_population(rng);
+}
+
 int renewal_cycle_days(const RegulatorParams& regulator) {
   return std::max(1, static_cast<int>(std::lround(regulator.renewal_cycle_years * 365.0)));
 }
@@ -47,12 +63,11 @@ Workforce build_workforce(const Places& places, const ModelParams& params, doubl
   w.n_specialties = params.specialties.size();
   const std::size_t n_platforms = params.platforms.size();
 
-  std::vector<double> specialty_shares, platform_cumulative, population_cumulative;
+  std::vector<double> specialty_shares, platform_cumulative;
+  const ExtraLicenseStates extra_states(places, params.extra_license_neighbour_share);
   for (const auto& s : params.specialties) specialty_shares.push_back(s.physician_share);
   double sum = 0;
   for (const auto& p : params.platforms) platform_cumulative.push_back(sum += p.clinician_share);
-  sum = 0;
-  for (const auto& j : places.us) population_cumulative.push_back(sum += j.population);
 
   // Clinician counts per place and specialty.
   struct Group {
@@ -100,7 +115,7 @@ Workforce build_workforce(const Places& places, const ModelParams& params, doubl
   // Principal license where the clinician lives (abroad: a state drawn by
   // population), plus the census shares of second and further licenses.
   const auto add_licenses = [&](ClinicianId c, bool abroad, std::size_t place, Stream& rng) {
-    const std::size_t principal = abroad ? rng.choose(population_cumulative) : place;
+    const std::size_t principal = abroad ? extra_states.by_population(rng) : place;
     add_license(c, principal, rng);
 
     int extra = 0;
@@ -113,14 +128,9 @@ Workforce build_workforce(const Places& places, const ModelParams& params, doubl
       extra = 2;
       while (extra < static_cast<int>(w.n_us) - 1 && rng.bernoulli(q)) ++extra;
     }
-    const auto& neighbours = places.us[principal].neighbours;
     for (int e = 0; e < extra; ++e) {
       for (int attempt = 0; attempt < 16; ++attempt) {
-        std::size_t j;
-        if (!neighbours.empty() && rng.bernoulli(params.extra_license_neighbour_share))
-          j = *places.find(neighbours[rng.below(neighbours.size())]);
-        else
-          j = rng.choose(population_cumulative);
+        const std::size_t j = extra_states.draw(rng, principal);
         if (!((w.active[c] >> j) & 1u)) {
           add_license(c, j, rng);
           break;

@@ -137,6 +137,22 @@ struct Expiry {
   std::uint8_t jurisdiction;
 };
 
+/// Where additional licenses are: a neighbour of the principal state with
+/// `clinicians.extra_license_neighbour_share`, otherwise a state drawn by population.
+/// Shared by the initial licenses and the locums' new ones, so both follow one rule.
+class ExtraLicenseStates {
+ public:
+  ExtraLicenseStates(const Places& places, double neighbour_share);
+  std::size_t draw(Stream& rng, std::size_t principal) const;
+  /// A US jurisdiction drawn by population.
+  std::size_t by_population(Stream& rng) const { return rng.choose(population_cumulative_); }
+
+ private:
+  double neighbour_share_;
+  std::vector<double> population_cumulative_;
+  std::vector<std::vector<std::uint8_t>> neighbours_;  ///< by US jurisdiction
+};
+
 /// Builds the replicate's clinicians: counts from the jurisdiction data at
 /// `scale` (at least one per US jurisdiction), specialties by largest remainder,
 /// home and additional licenses, traits. Initial license expiries are spread over
