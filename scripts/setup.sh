@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(build-essential cmake ninja-build pkg-config
-          libeigen3-dev libboost-program-options-dev libhdf5-dev libtomlplusplus-dev
+          libeigen3-dev libboost-program-options-dev libhdf5-dev libtomlplusplus-dev zlib1g-dev
           doctest-dev pybind11-dev librandom123-dev python3-dev python3-venv
           libboost-dev libopenmpi-dev openmpi-bin
           clang libclang-rt-dev libomp-dev llvm)  # sanitizers, libFuzzer, LLVM OpenMP: scripts/ci_checks.sh

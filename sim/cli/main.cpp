@@ -133,7 +133,7 @@ int cmd_run(const std::vector<std::string>& args) {
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
   const auto meta = licsim::make_metadata(scenario, scenario_path, run.seed, run.replicates, run.scale, results.days);
-  licsim::write_results(output, results, meta, force);
+  licsim::write_results(output, results, meta, force, run.threads);
   if (!quiet) {
     std::cout << "licsim " << licsim::version << ": " << scenario_path << ", seed " << run.seed
               << ", " << run.replicates << " replicate(s), " << results.days << " days, scale "

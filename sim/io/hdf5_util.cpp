@@ -30,6 +30,18 @@ hid_t group_plist() {
   return plist;
 }
 
+std::vector<hsize_t> chunk_shape(const std::vector<hsize_t>& dims) {
+  hsize_t total = 1;
+  for (auto d : dims) total *= d;
+  if (dims.size() < 2 || total <= 4096) return {};
+  // One chunk per replicate and leading step (day or month): a reader of one
+  // day or one month touches one chunk.
+  std::vector<hsize_t> chunk = dims;
+  chunk[0] = 1;
+  if (dims.size() > 2) chunk[1] = std::min<hsize_t>(dims[1], 32);
+  return chunk;
+}
+
 /// Creates a dataset; chunked and compressed (shuffle + gzip 1) when large.
 hid_t create_dataset(hid_t group, const std::string& name, hid_t type,
                      const std::vector<hsize_t>& dims) {
@@ -37,14 +49,7 @@ hid_t create_dataset(hid_t group, const std::string& name, hid_t type,
                "dataspace of " + name);
   Handle dcpl(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, "dataset properties");
   H5Pset_obj_track_times(dcpl, 0);
-  hsize_t total = 1;
-  for (auto d : dims) total *= d;
-  if (dims.size() > 1 && total > 4096) {
-    // One chunk per replicate and leading step (day or month): a reader of one
-    // day or one month touches one chunk.
-    std::vector<hsize_t> chunk = dims;
-    chunk[0] = 1;
-    if (dims.size() > 2) chunk[1] = std::min<hsize_t>(dims[1], 32);
+  if (const auto chunk = chunk_shape(dims); !chunk.empty()) {
     H5Pset_chunk(dcpl, static_cast<int>(chunk.size()), chunk.data());
     H5Pset_shuffle(dcpl);
     H5Pset_deflate(dcpl, 1);

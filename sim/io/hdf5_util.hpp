@@ -45,7 +45,13 @@ void attr_scalar(hid_t obj, const std::string& name, T value, hid_t type) {
 
 hid_t group_plist();
 
-/// Creates a dataset; chunked and compressed (shuffle + gzip 1) when large.
+/// The chunk shape of a variable of shape `dims` (empty: stored contiguous).
+/// Only the first two dimensions are split: one replicate (or point) and up
+/// to 32 days or months per chunk, so a chunk is a contiguous run of values.
+std::vector<hsize_t> chunk_shape(const std::vector<hsize_t>& dims);
+
+/// Creates a dataset; chunked as chunk_shape says and then compressed
+/// (shuffle + gzip 1).
 hid_t create_dataset(hid_t group, const std::string& name, hid_t type, const std::vector<hsize_t>& dims);
 
 void describe(hid_t dset, std::string_view units, std::string_view description);

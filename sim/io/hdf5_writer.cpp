@@ -16,6 +16,7 @@
 #include "io/hdf5_util.hpp"
 #include "io/output_checks.hpp"
 #include "io/result_file.hpp"
+#include "io/variable_batch.hpp"
 #include "io/scenario_file.hpp"
 #include "model/authority.hpp"
 #include "model/types.hpp"
@@ -28,31 +29,6 @@ std::vector<std::int32_t> iota(std::size_t n) {
   std::vector<std::int32_t> v(n);
   for (std::size_t i = 0; i < n; ++i) v[i] = static_cast<std::int32_t>(i);
   return v;
-}
-
-/// Writes a variable over the given dimension scales. Counts go out as int32
-/// (a cell is one day or month of one jurisdiction: far below 2^31 even at full
-/// scale), or int64 when a value would not fit.
-void variable(hid_t group, const std::string& name, const std::vector<hid_t>& scales,
-              const std::vector<hsize_t>& dims, const std::vector<double>& data, bool count,
-              std::string_view units, std::string_view description) {
-  const bool fits_int32 = std::all_of(data.begin(), data.end(), [](double v) { return std::fabs(v) < 2147483647.0; });
-  const hid_t file_type = !count ? H5T_IEEE_F64LE : fits_int32 ? H5T_STD_I32LE : H5T_STD_I64LE;
-  Handle dset(create_dataset(group, name, file_type, dims), H5Dclose, name);
-  if (count && fits_int32) {
-    std::vector<std::int32_t> ints(data.size());
-    for (std::size_t i = 0; i < data.size(); ++i) ints[i] = static_cast<std::int32_t>(std::lround(data[i]));
-    check(H5Dwrite(dset, H5T_NATIVE_INT32, H5S_ALL, H5S_ALL, H5P_DEFAULT, ints.data()), name);
-  } else if (count) {
-    std::vector<std::int64_t> ints(data.size());
-    for (std::size_t i = 0; i < data.size(); ++i) ints[i] = std::llround(data[i]);
-    check(H5Dwrite(dset, H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, ints.data()), name);
-  } else {
-    check(H5Dwrite(dset, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data()), name);
-  }
-  for (std::size_t i = 0; i < scales.size(); ++i)
-    check(H5DSattach_scale(dset, scales[i], static_cast<unsigned>(i)), "dimensions of " + name);
-  describe(dset, units, description);
 }
 
 /// A group with its description (no timestamps).
@@ -80,7 +56,14 @@ std::vector<std::string> names(auto const& array) {
   return {array.begin(), array.end()};
 }
 
-void write_metrics(hid_t file, const Results& r) {
+/// Splits a [.. x width] array into `width` arrays (one per slot) of the leading cells.
+std::vector<double> slot(const std::vector<double>& data, std::size_t width, std::size_t k) {
+  std::vector<double> out(data.size() / width);
+  for (std::size_t i = 0; i < out.size(); ++i) out[i] = data[i * width + k];
+  return out;
+}
+
+void write_metrics(hid_t file, const Results& r, int threads) {
   Handle group(make_group(file, "metrics",
               "daily metrics by replicate, day and jurisdiction (patient's home jurisdiction, or "
               "the issuing board for board variables)"),
@@ -94,8 +77,9 @@ void write_metrics(hid_t file, const Results& r) {
   const std::vector<hsize_t> dims = {static_cast<hsize_t>(r.replicates),
                                      static_cast<hsize_t>(r.days), r.jurisdictions.size()};
   const std::size_t cells = dims[0] * dims[1] * dims[2];
-  std::vector<double> data(cells);
+  VariableBatch batch(group, threads);
   for (int m = 0; m < daily_metric_count; ++m) {
+    std::vector<double> data(cells);
     const auto& info = daily_metrics[m];
     const bool mean = m == m_wait_days_sum;
     for (std::size_t i = 0; i < cells; ++i) {
@@ -111,12 +95,13 @@ void write_metrics(hid_t file, const Results& r) {
     }
     const bool count = info.units == "1";
     const std::string basis = info.basis == Basis::board ? "issuing board" : "patient's home";
-    variable(group, std::string(info.name), {rep, day, jur}, dims, data, count, info.units,
-             std::string(info.description) + " [jurisdiction: " + basis + "]");
+    batch.add(std::string(info.name), {rep, day, jur}, dims, std::move(data), count, std::string(info.units),
+              std::string(info.description) + " [jurisdiction: " + basis + "]");
   }
+  batch.write();
 }
 
-void write_breakdown(hid_t file, const Results& r) {
+void write_breakdown(hid_t file, const Results& r, int threads) {
   Handle group(make_group(file, "breakdown",
               "monthly totals by replicate, month, home jurisdiction, payer, area and specialty"),
                H5Gclose, "breakdown");
@@ -130,17 +115,17 @@ void write_breakdown(hid_t file, const Results& r) {
   const std::vector<hsize_t> dims = {static_cast<hsize_t>(r.replicates), static_cast<hsize_t>(r.months),
                                      r.jurisdictions.size(), payer_count, area_count,
                                      r.specialties.size()};
-  const std::size_t cells = r.breakdown.size() / breakdown_metric_count;
-  std::vector<double> data(cells);
+  VariableBatch batch(group, threads);
   for (int m = 0; m < breakdown_metric_count; ++m) {
-    for (std::size_t i = 0; i < cells; ++i) data[i] = r.breakdown[i * breakdown_metric_count + m];
     const auto& info = breakdown_metrics[m];
-    variable(group, std::string(info.name), {rep, month, jur, payer, area, spec}, dims, data, true,
-             info.units, info.description);
+    batch.add(std::string(info.name), {rep, month, jur, payer, area, spec}, dims,
+              slot(r.breakdown, breakdown_metric_count, static_cast<std::size_t>(m)), true, std::string(info.units),
+              std::string(info.description));
   }
+  batch.write();
 }
 
-void write_flows(hid_t file, const Results& r) {
+void write_flows(hid_t file, const Results& r, int threads) {
   Handle group(make_group(file, "flows",
               "monthly encounters by where the patient was and where the clinician was"),
                H5Gclose, "flows");
@@ -156,18 +141,13 @@ void write_flows(hid_t file, const Results& r) {
              H5Dclose, "");
   const std::vector<hsize_t> dims = {static_cast<hsize_t>(r.replicates), static_cast<hsize_t>(r.months),
                                      r.places.size(), r.places.size(), modality_count};
-  variable(group, "encounters", {rep, month, pl, cl, mod}, dims, r.flows, true, "1",
-           "encounters by patient location, clinician location and modality");
+  VariableBatch batch(group, threads);
+  batch.add("encounters", {rep, month, pl, cl, mod}, dims, r.flows, true, "1",
+            "encounters by patient location, clinician location and modality");
+  batch.write();
 }
 
-/// Splits a [.. x width] array into `width` arrays (one per slot) of the leading cells.
-std::vector<double> slot(const std::vector<double>& data, std::size_t width, std::size_t k) {
-  std::vector<double> out(data.size() / width);
-  for (std::size_t i = 0; i < out.size(); ++i) out[i] = data[i * width + k];
-  return out;
-}
-
-void write_regimes(hid_t file, const Results& r) {
+void write_regimes(hid_t file, const Results& r, int threads) {
   Handle group(make_group(file, "regimes",
               "monthly regime outcomes by jurisdiction: encounters and harm by the authority the clinician "
               "acted under, licensing by pathway, relationships cut by rule changes, adverse events by cause"),
@@ -183,32 +163,34 @@ void write_regimes(hid_t file, const Results& r) {
   Handle cause(dimension_text(group, "cause", names(harm_cause_names), "attributed cause of harm"), H5Dclose, "");
   const auto R = static_cast<hsize_t>(r.replicates), M = static_cast<hsize_t>(r.months);
   const hsize_t J = r.jurisdictions.size();
+  VariableBatch batch(group, threads);
   const std::vector<hsize_t> by_authority = {R, M, J, authority_count};
-  variable(group, "encounters_by_authority", {rep, month, jur, authority}, by_authority, slot(r.by_authority, 2, 0),
-           true, "1", "encounters by the authority the clinician acted under [jurisdiction: patient's home]");
-  variable(group, "adverse_events_by_authority", {rep, month, jur, authority}, by_authority,
-           slot(r.by_authority, 2, 1), true, "1", "adverse events by authority [jurisdiction: patient's home]");
+  batch.add("encounters_by_authority", {rep, month, jur, authority}, by_authority, slot(r.by_authority, 2, 0),
+            true, "1", "encounters by the authority the clinician acted under [jurisdiction: patient's home]");
+  batch.add("adverse_events_by_authority", {rep, month, jur, authority}, by_authority,
+            slot(r.by_authority, 2, 1), true, "1", "adverse events by authority [jurisdiction: patient's home]");
   const std::vector<hsize_t> by_pathway = {R, M, J, pathway_count};
   const auto granted = slot(r.by_pathway, 4, 1);
   auto days_mean = slot(r.by_pathway, 4, 2);
   for (std::size_t i = 0; i < days_mean.size(); ++i)
     days_mean[i] = granted[i] > 0 ? days_mean[i] / granted[i] : std::numeric_limits<double>::quiet_NaN();
-  variable(group, "applications_by_pathway", {rep, month, jur, pathway}, by_pathway, slot(r.by_pathway, 4, 0), true,
-           "1", "applications submitted [jurisdiction: board applied to]");
-  variable(group, "authorizations_granted_by_pathway", {rep, month, jur, pathway}, by_pathway, granted, true, "1",
-           "authorizations granted [jurisdiction: issuing board]");
-  variable(group, "days_to_authorization_mean", {rep, month, jur, pathway}, by_pathway, days_mean, false, "days",
-           "mean days from application to grant of the authorizations granted that month (NaN when none)");
-  variable(group, "authorizations_active_by_pathway", {rep, month, jur, pathway}, by_pathway,
-           slot(r.by_pathway, 4, 3), true, "1",
-           "authorizations in force at the end of the month [jurisdiction: issuing board; national licenses at "
-           "the board of the principal license]");
-  variable(group, "relationships_disrupted_by_rule_change", {rep, month, jur, outcome},
-           {R, M, J, disruption_outcome_count}, r.disruptions, true, "1",
-           "follow-ups whose clinician's authority ended with a rule change, by what became of them "
-           "[jurisdiction: patient's home]");
-  variable(group, "adverse_events_by_cause", {rep, month, jur, cause}, {R, M, J, harm_cause_count}, r.harm_causes,
-           true, "1", "adverse events by attributed cause [jurisdiction: patient's home]");
+  batch.add("applications_by_pathway", {rep, month, jur, pathway}, by_pathway, slot(r.by_pathway, 4, 0), true,
+            "1", "applications submitted [jurisdiction: board applied to]");
+  batch.add("authorizations_granted_by_pathway", {rep, month, jur, pathway}, by_pathway, granted, true, "1",
+            "authorizations granted [jurisdiction: issuing board]");
+  batch.add("days_to_authorization_mean", {rep, month, jur, pathway}, by_pathway, days_mean, false, "days",
+            "mean days from application to grant of the authorizations granted that month (NaN when none)");
+  batch.add("authorizations_active_by_pathway", {rep, month, jur, pathway}, by_pathway,
+            slot(r.by_pathway, 4, 3), true, "1",
+            "authorizations in force at the end of the month [jurisdiction: issuing board; national licenses at "
+            "the board of the principal license]");
+  batch.add("relationships_disrupted_by_rule_change", {rep, month, jur, outcome},
+            {R, M, J, disruption_outcome_count}, r.disruptions, true, "1",
+            "follow-ups whose clinician's authority ended with a rule change, by what became of them "
+            "[jurisdiction: patient's home]");
+  batch.add("adverse_events_by_cause", {rep, month, jur, cause}, {R, M, J, harm_cause_count}, r.harm_causes,
+            true, "1", "adverse events by attributed cause [jurisdiction: patient's home]");
+  batch.write();
 }
 
 }  // namespace
@@ -254,7 +236,7 @@ void check_output_path(const std::filesystem::path& path, bool force) {
 }
 
 void write_results(const std::filesystem::path& path, const Results& r, const OutputMetadata& meta,
-                   bool force) {
+                   bool force, int threads) {
   check_output_path(path, force);
   check_output_space(path, estimate_output_bytes(r, meta));
   remove_stale_temporaries(path);  // left by killed runs (see io/output_checks.hpp)
@@ -276,10 +258,10 @@ void write_results(const std::filesystem::path& path, const Results& r, const Ou
       attr_scalar(file, "days", static_cast<std::int32_t>(meta.days), H5T_STD_I32LE);
       attr_string(file, "created_utc", meta.created_utc);
       attr_string(file, "Conventions", "CF-1.8");
-      write_metrics(file, r);
-      write_breakdown(file, r);
-      write_flows(file, r);
-      write_regimes(file, r);
+      write_metrics(file, r, threads);
+      write_breakdown(file, r, threads);
+      write_flows(file, r, threads);
+      write_regimes(file, r, threads);
       for (const auto& [key, text] : meta.data_files) attr_string(file, key, text);
       if (meta.sweep_point >= 0) {
         attr_string(file, "sweep_plan_hash", meta.sweep_plan_hash);

@@ -42,8 +42,10 @@ std::string created_utc_now();
 void check_output_path(const std::filesystem::path& path, bool force);
 
 /// Writes to a temporary file beside `path` and renames it into place when
-/// complete, so a failed or killed write leaves no file at `path`.
+/// complete, so a failed or killed write leaves no file at `path`. Chunks
+/// are compressed on `threads` threads (0: OpenMP's default); the file is the
+/// same for any number.
 void write_results(const std::filesystem::path& path, const Results& results,
-                   const OutputMetadata& meta, bool force);
+                   const OutputMetadata& meta, bool force, int threads = 0);
 
 }  // namespace licsim

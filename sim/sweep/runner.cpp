@@ -32,7 +32,7 @@ std::optional<std::string> run_point_to_file(const SweepPlan& plan, const std::s
     auto meta = make_metadata(scenario, p.scenario, run.seed, run.replicates, run.scale, results.days);
     meta.sweep_plan_hash = plan_hash;
     meta.sweep_point = point;
-    write_results(path, results, meta, /*force=*/true);
+    write_results(path, results, meta, /*force=*/true, run.threads);
     return std::nullopt;
   } catch (const Cancelled&) {
     throw;

@@ -1,0 +1,163 @@
+#include "io/variable_batch.hpp"
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+#include <cstring>
+#include <exception>
+
+#include "io/chunk_codec.hpp"
+
+namespace licsim {
+
+// The file types are little-endian and values are copied as they are in memory.
+static_assert(std::endian::native == std::endian::little, "licsim writes HDF5 files on little-endian hosts only");
+
+namespace {
+
+/// Values queued before write() runs on its own (about 64 MiB of doubles).
+constexpr std::size_t flush_values = std::size_t{8} << 20;
+
+/// Rounds half away from zero, as std::llround, without the libm call.
+template <class Int>
+Int round_count(double v) {
+  return static_cast<Int>(v < 0 ? v - 0.5 : v + 0.5);
+}
+
+std::size_t product(const std::vector<hsize_t>& dims, std::size_t from = 0) {
+  std::size_t n = 1;
+  for (std::size_t i = from; i < dims.size(); ++i) n *= dims[i];
+  return n;
+}
+
+/// Chunks of a variable: one per replicate (first dimension) and run of
+/// chunk[1] steps (second dimension); the other dimensions are whole.
+std::size_t chunk_count(const std::vector<hsize_t>& dims, const std::vector<hsize_t>& chunk) {
+  if (chunk.empty()) return 0;
+  return dims[0] * ((dims[1] + chunk[1] - 1) / chunk[1]);
+}
+
+}  // namespace
+
+void to_file_bytes(const double* data, std::size_t n, StoredAs type, std::uint8_t* out) {
+  if (type == StoredAs::int32) {
+    for (std::size_t i = 0; i < n; ++i) {
+      const auto v = round_count<std::int32_t>(data[i]);
+      std::memcpy(out + i * sizeof v, &v, sizeof v);
+    }
+  } else if (type == StoredAs::int64) {
+    for (std::size_t i = 0; i < n; ++i) {
+      const auto v = round_count<std::int64_t>(data[i]);
+      std::memcpy(out + i * sizeof v, &v, sizeof v);
+    }
+  } else {
+    std::memcpy(out, data, n * sizeof(double));
+  }
+}
+
+void VariableBatch::add(std::string name, std::vector<hid_t> scales, std::vector<hsize_t> dims,
+                        std::vector<double> data, bool count, std::string units, std::string description) {
+  const bool fits_int32 = std::all_of(data.begin(), data.end(), [](double v) { return std::fabs(v) < 2147483647.0; });
+  const StoredAs type = !count ? StoredAs::float64 : fits_int32 ? StoredAs::int32 : StoredAs::int64;
+  const std::size_t element_size = type == StoredAs::int32 ? 4 : 8;
+  queued_values_ += data.size();
+  auto chunk = chunk_shape(dims);
+  queue_.push_back({std::move(name), std::move(scales), std::move(dims), std::move(chunk), std::move(data), type,
+                    element_size, std::move(units), std::move(description), {}});
+  if (queued_values_ >= flush_values) write();
+}
+
+void VariableBatch::compress_chunk(Variable& v, std::size_t chunk, ChunkCompressor& compressor,
+                                   std::vector<std::uint8_t>& raw) {
+  const std::size_t steps_per_chunk = v.chunk[1], steps = v.dims[1];
+  const std::size_t chunks_per_replicate = (steps + steps_per_chunk - 1) / steps_per_chunk;
+  const std::size_t replicate = chunk / chunks_per_replicate;
+  const std::size_t first_step = (chunk % chunks_per_replicate) * steps_per_chunk;
+  const std::size_t inner = product(v.dims, 2);
+  const std::size_t rows = std::min(steps_per_chunk, steps - first_step);
+  // A chunk at the end of the time axis is stored whole, padded with the fill value (0).
+  raw.assign(steps_per_chunk * inner * v.element_size, 0);
+  to_file_bytes(v.data.data() + (replicate * steps + first_step) * inner, rows * inner, v.type, raw.data());
+  v.compressed[chunk] = compressor.compress(raw, v.element_size);
+}
+
+void VariableBatch::write() {
+  const auto n = static_cast<long>(queue_.size());
+  std::exception_ptr failure;
+  const auto fail = [&] {
+#pragma omp critical(licsim_variable_batch)
+    if (!failure) failure = std::current_exception();
+  };
+  // A pipeline: threads compress variables in parallel while, in queue order,
+  // one at a time hands the finished ones to HDF5 (which is not thread-safe:
+  // the ordered region never runs on two threads at once). Each variable's
+  // chunks depend only on its values, so the file is the same for any thread count.
+  const auto work = [&] {
+    ChunkCompressor compressor(1);  // gzip level 1, as create_dataset declares
+    std::vector<std::uint8_t> raw;
+#pragma omp for ordered schedule(dynamic, 1)
+    for (long i = 0; i < n; ++i) {
+      Variable& v = queue_[static_cast<std::size_t>(i)];
+      try {
+        v.compressed.resize(chunk_count(v.dims, v.chunk));
+        for (std::size_t k = 0; k < v.compressed.size(); ++k) compress_chunk(v, k, compressor, raw);
+      } catch (...) {
+        fail();
+      }
+#pragma omp ordered
+      {
+        bool failed = false;
+#pragma omp critical(licsim_variable_batch)
+        failed = static_cast<bool>(failure);
+        if (!failed) {
+          try {
+            write_variable(v);
+          } catch (...) {
+            fail();
+          }
+        }
+        v = Variable{};  // written: its memory goes back now
+      }
+    }
+  };
+  if (threads_ > 0) {
+#pragma omp parallel num_threads(threads_)
+    work();
+  } else {
+#pragma omp parallel
+    work();
+  }
+  queue_.clear();
+  queued_values_ = 0;
+  if (failure) std::rethrow_exception(failure);
+}
+
+void VariableBatch::write_variable(Variable& v) const {
+  const hid_t type = v.type == StoredAs::int32   ? H5T_STD_I32LE
+                     : v.type == StoredAs::int64 ? H5T_STD_I64LE
+                                                 : H5T_IEEE_F64LE;
+  Handle dset(create_dataset(group_, v.name, type, v.dims), H5Dclose, v.name);
+  if (v.chunk.empty()) {
+    std::vector<std::uint8_t> bytes(v.data.size() * v.element_size);
+    to_file_bytes(v.data.data(), v.data.size(), v.type, bytes.data());
+    // Memory holds the file's layout (little-endian host), so memory type = file type.
+    check(H5Dwrite(dset, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, bytes.data()), v.name);
+  } else {
+    const std::size_t steps_per_chunk = v.chunk[1];
+    const std::size_t chunks_per_replicate = (v.dims[1] + steps_per_chunk - 1) / steps_per_chunk;
+    std::vector<hsize_t> offset(v.dims.size(), 0);
+    for (std::size_t k = 0; k < v.compressed.size(); ++k) {
+      offset[0] = k / chunks_per_replicate;
+      offset[1] = (k % chunks_per_replicate) * steps_per_chunk;
+      const auto& bytes = v.compressed[k];
+      // Filter mask 0: every filter of the dataset (shuffle, deflate) was applied.
+      check(H5Dwrite_chunk(dset, H5P_DEFAULT, 0, offset.data(), bytes.size(), bytes.data()), v.name);
+    }
+  }
+  for (std::size_t i = 0; i < v.scales.size(); ++i)
+    check(H5DSattach_scale(dset, v.scales[i], static_cast<unsigned>(i)), "dimensions of " + v.name);
+  describe(dset, v.units, v.description);
+}
+
+
+}  // namespace licsim

@@ -1,0 +1,59 @@
+#pragma once
+// Writes a group's variables together (io-internal). Their chunks are
+// converted to the file type, shuffled and deflated on several threads
+// (io/chunk_codec.hpp), then handed to HDF5 already filtered, in a fixed order:
+// the file is the same for any thread count.
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "io/hdf5_util.hpp"
+
+namespace licsim {
+
+/// How a variable's values are stored.
+enum class StoredAs { int32, int64, float64 };
+
+class VariableBatch {
+ public:
+  /// `threads`: 0 for OpenMP's default.
+  VariableBatch(hid_t group, int threads) : group_(group), threads_(threads) {}
+  VariableBatch(const VariableBatch&) = delete;
+  VariableBatch& operator=(const VariableBatch&) = delete;
+
+  /// Queues a variable over the given dimension scales (which must stay open
+  /// until write()). Counts go out as int32 (a cell is one day or month of one
+  /// jurisdiction: far below 2^31 even at full scale), or int64 when a value
+  /// would not fit; other values as float64. Writes the queue first when it
+  /// holds many values, so memory stays bounded for many replicates.
+  void add(std::string name, std::vector<hid_t> scales, std::vector<hsize_t> dims, std::vector<double> data,
+           bool count, std::string units, std::string description);
+
+  /// Writes every queued variable: compression in parallel, HDF5 calls in queue order.
+  void write();
+
+ private:
+  struct Variable {
+    std::string name;
+    std::vector<hid_t> scales;
+    std::vector<hsize_t> dims, chunk;  ///< chunk empty: contiguous
+    std::vector<double> data;
+    StoredAs type;
+    std::size_t element_size;
+    std::string units, description;
+    std::vector<std::vector<std::uint8_t>> compressed;  ///< by chunk, in chunk order
+  };
+  void compress_chunk(Variable& v, std::size_t chunk, class ChunkCompressor& compressor, std::vector<std::uint8_t>& raw);
+  void write_variable(Variable& v) const;
+
+  hid_t group_;
+  int threads_;
+  std::vector<Variable> queue_;
+  std::size_t queued_values_ = 0;
+};
+
+/// `data` as the little-endian bytes of `type`: counts rounded to the nearest whole number.
+void to_file_bytes(const double* data, std::size_t n, StoredAs type, std::uint8_t* out);
+
+}  // namespace licsim
