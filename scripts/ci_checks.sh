@@ -2,7 +2,8 @@
 # Reliability checks (docs/reliability.md), run by .ci/run after the README's test
 # command, in their own build folders (clang; presets in CMakePresets.json):
 #   asan  the C++ test suite under AddressSanitizer + UndefinedBehaviorSanitizer
-#   tsan  the C++ tests of the parallel engine under ThreadSanitizer, with LLVM's
+#   tsan  the C++ tests of the parallel engine and the output's parallel compression
+#         under ThreadSanitizer, with LLVM's
 #         libomp and its Archer tool (GCC's libgomp is not TSan-instrumented)
 #   fuzz  the scenario-loader fuzzer (libFuzzer + ASan + UBSan) for a bounded time;
 #         built in the asan folder (its code carries the fuzzer's coverage hooks)
@@ -33,8 +34,8 @@ build() {  # build PRESET: configure (first time) and build its targets
   cmake --build --preset "$1" -j "$jobs"
 }
 
-# The tests that run the engine on several threads (the other tests use one
-# thread, where TSan has nothing to find): the baseline and every regime module.
+# The tests that run on several threads (the other tests use one thread, where
+# TSan has nothing to find): the baseline, every regime module, the output writer.
 tsan_tests='*for any thread count*'
 
 archer=$(dirname "$(readlink -f "$(command -v clang)")")/../lib/libarcher.so

@@ -44,8 +44,9 @@ void check_output_path(const std::filesystem::path& path, bool force);
 /// Writes to a temporary file beside `path` and renames it into place when
 /// complete, so a failed or killed write leaves no file at `path`. Chunks
 /// are compressed on `threads` threads (0: OpenMP's default); the file is the
-/// same for any number.
+/// same for any number. One thread starts no OpenMP team, so a forked child
+/// (whose parent's OpenMP threads do not exist) can still write.
 void write_results(const std::filesystem::path& path, const Results& results,
-                   const OutputMetadata& meta, bool force, int threads = 0);
+                   const OutputMetadata& meta, bool force, int threads = 1);
 
 }  // namespace licsim

@@ -120,7 +120,9 @@ void VariableBatch::write() {
       }
     }
   };
-  if (threads_ > 0) {
+  if (threads_ == 1) {
+    work();  // the loop runs on this thread alone: no OpenMP team is started
+  } else if (threads_ > 1) {
 #pragma omp parallel num_threads(threads_)
     work();
   } else {

@@ -17,7 +17,7 @@ enum class StoredAs { int32, int64, float64 };
 
 class VariableBatch {
  public:
-  /// `threads`: 0 for OpenMP's default.
+  /// `threads`: 0 for OpenMP's default; 1 starts no OpenMP team.
   VariableBatch(hid_t group, int threads) : group_(group), threads_(threads) {}
   VariableBatch(const VariableBatch&) = delete;
   VariableBatch& operator=(const VariableBatch&) = delete;
