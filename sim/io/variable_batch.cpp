@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstring>
 #include <exception>
+#include <utility>
 
 #include "io/chunk_codec.hpp"
 
@@ -81,47 +82,33 @@ void VariableBatch::compress_chunk(Variable& v, std::size_t chunk, ChunkCompress
   v.compressed[chunk] = compressor.compress(raw, v.element_size);
 }
 
-void VariableBatch::write() {
-  const auto n = static_cast<long>(queue_.size());
+void VariableBatch::compress_all() {
+  std::vector<std::pair<std::size_t, std::size_t>> tasks;  // (variable, chunk)
+  for (std::size_t i = 0; i < queue_.size(); ++i) {
+    auto& v = queue_[i];
+    v.compressed.assign(chunk_count(v.dims, v.chunk), {});
+    for (std::size_t k = 0; k < v.compressed.size(); ++k) tasks.emplace_back(i, k);
+  }
+  const auto n = static_cast<long>(tasks.size());
   std::exception_ptr failure;
-  const auto fail = [&] {
-#pragma omp critical(licsim_variable_batch)
-    if (!failure) failure = std::current_exception();
-  };
-  // A pipeline: threads compress variables in parallel while, in queue order,
-  // one at a time hands the finished ones to HDF5 (which is not thread-safe:
-  // the ordered region never runs on two threads at once). Each variable's
-  // chunks depend only on its values, so the file is the same for any thread count.
+  // Each task fills only its own chunk's slot, so the bytes do not depend on
+  // the thread count or on which thread took which task.
   const auto work = [&] {
     ChunkCompressor compressor(1);  // gzip level 1, as create_dataset declares
     std::vector<std::uint8_t> raw;
-#pragma omp for ordered schedule(dynamic, 1)
-    for (long i = 0; i < n; ++i) {
-      Variable& v = queue_[static_cast<std::size_t>(i)];
+#pragma omp for schedule(dynamic, 1)
+    for (long t = 0; t < n; ++t) {
+      const auto [i, k] = tasks[static_cast<std::size_t>(t)];
       try {
-        v.compressed.resize(chunk_count(v.dims, v.chunk));
-        for (std::size_t k = 0; k < v.compressed.size(); ++k) compress_chunk(v, k, compressor, raw);
+        compress_chunk(queue_[i], k, compressor, raw);
       } catch (...) {
-        fail();
-      }
-#pragma omp ordered
-      {
-        bool failed = false;
 #pragma omp critical(licsim_variable_batch)
-        failed = static_cast<bool>(failure);
-        if (!failed) {
-          try {
-            write_variable(v);
-          } catch (...) {
-            fail();
-          }
-        }
-        v = Variable{};  // written: its memory goes back now
+        if (!failure) failure = std::current_exception();
       }
     }
   };
   if (threads_ == 1) {
-    work();  // the loop runs on this thread alone: no OpenMP team is started
+    work();  // on this thread alone: no OpenMP team is started
   } else if (threads_ > 1) {
 #pragma omp parallel num_threads(threads_)
     work();
@@ -129,9 +116,15 @@ void VariableBatch::write() {
 #pragma omp parallel
     work();
   }
+  if (failure) std::rethrow_exception(failure);
+}
+
+void VariableBatch::write() {
+  compress_all();
+  // HDF5 is not thread-safe: the datasets are created and filled on this thread, in queue order.
+  for (auto& v : queue_) write_variable(v);
   queue_.clear();
   queued_values_ = 0;
-  if (failure) std::rethrow_exception(failure);
 }
 
 void VariableBatch::write_variable(Variable& v) const {

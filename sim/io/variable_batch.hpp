@@ -1,8 +1,8 @@
 #pragma once
 // Writes a group's variables together (io-internal). Their chunks are
 // converted to the file type, shuffled and deflated on several threads
-// (io/chunk_codec.hpp), then handed to HDF5 already filtered, in a fixed order:
-// the file is the same for any thread count.
+// (io/chunk_codec.hpp), then handed to HDF5 already filtered, on one thread in
+// a fixed order: the file is the same for any thread count.
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -30,7 +30,7 @@ class VariableBatch {
   void add(std::string name, std::vector<hid_t> scales, std::vector<hsize_t> dims, std::vector<double> data,
            bool count, std::string units, std::string description);
 
-  /// Writes every queued variable: compression in parallel, HDF5 calls in queue order.
+  /// Writes every queued variable: compression in parallel, then the HDF5 calls in queue order.
   void write();
 
  private:
@@ -44,6 +44,8 @@ class VariableBatch {
     std::string units, description;
     std::vector<std::vector<std::uint8_t>> compressed;  ///< by chunk, in chunk order
   };
+  /// Compresses every queued chunk, on the batch's threads.
+  void compress_all();
   void compress_chunk(Variable& v, std::size_t chunk, class ChunkCompressor& compressor, std::vector<std::uint8_t>& raw);
   void write_variable(Variable& v) const;
 
