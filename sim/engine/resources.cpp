@@ -16,6 +16,7 @@
 #include "engine/care.hpp"
 #include "engine/model_params.hpp"
 #include "engine/population.hpp"
+#include "engine/results.hpp"
 #include "engine/workforce.hpp"
 
 namespace licsim {
@@ -198,8 +199,10 @@ MemoryEstimate estimate_memory(const Scenario& sc, const RunOptions& options) {
   const double flows = reps * months * n_places * n_places * double(modality_count);
   const double monthly = reps * months * n_us *
                          (double(authority_count) * 2 + double(pathway_count) * 4 + double(disruption_outcome_count) + double(harm_cause_count));
-  // The writer converts one variable at a time (a double and an integer copy).
-  const double largest_variable = std::max({daily / double(daily_metric_count), breakdown / double(breakdown_metric_count), flows});
+  // The writer holds writer_batch_values values (or one variable, when larger)
+  // as doubles, and their compressed chunks, at most as large again.
+  const double largest_variable = std::max({daily / double(daily_metric_count), breakdown / double(breakdown_metric_count),
+                                            flows, double(writer_batch_values)});
   const double results = 8.0 * (daily + breakdown + flows + monthly) + 16.0 * largest_variable;
   e.results_bytes = static_cast<std::uint64_t>(std::min(results, 1.8e19));
   return e;

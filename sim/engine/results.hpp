@@ -1,5 +1,6 @@
 #pragma once
 // The numbers a run produces, in flat row-major arrays, with their coordinates.
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -7,6 +8,11 @@
 #include "engine/metrics.hpp"
 
 namespace licsim {
+
+/// Values the output writer holds at once, at the most (or one variable, when
+/// larger): its memory stays bounded whatever the number of replicates, and the
+/// memory estimate (engine/resources) counts it.
+inline constexpr std::size_t writer_batch_values = std::size_t{1} << 20;
 
 struct Results {
   int replicates = 0;

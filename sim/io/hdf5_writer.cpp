@@ -56,15 +56,22 @@ std::vector<std::string> names(auto const& array) {
   return {array.begin(), array.end()};
 }
 
-/// Splits a [cells x width] array into `width` arrays of `cells` values, in one
-/// sequential pass (one strided pass per column instead read the whole array
-/// `width` times: 26 passes over the daily metrics were most of their write time).
-std::vector<std::vector<double>> columns(const std::vector<double>& rows, std::size_t width) {
+/// Columns [first, first + count) of a [cells x width] array, in one sequential
+/// pass (one strided pass per column instead reads the whole array each time:
+/// 26 passes over the daily metrics were most of their write time).
+std::vector<std::vector<double>> columns(const std::vector<double>& rows, std::size_t width, std::size_t first,
+                                         std::size_t count) {
   const std::size_t cells = rows.size() / width;
-  std::vector<std::vector<double>> out(width, std::vector<double>(cells));
+  std::vector<std::vector<double>> out(count, std::vector<double>(cells));
   for (std::size_t i = 0; i < cells; ++i)
-    for (std::size_t k = 0; k < width; ++k) out[k][i] = rows[i * width + k];
+    for (std::size_t k = 0; k < count; ++k) out[k][i] = rows[i * width + first + k];
   return out;
+}
+
+/// How many columns of `cells` values to split out at once: as many as the
+/// writer holds at once (at least one).
+std::size_t columns_per_pass(std::size_t cells, std::size_t width) {
+  return std::clamp<std::size_t>(writer_batch_values / std::max<std::size_t>(cells, 1), 1, width);
 }
 
 void write_metrics(hid_t file, const Results& r, int threads) {
@@ -81,22 +88,28 @@ void write_metrics(hid_t file, const Results& r, int threads) {
   const std::vector<hsize_t> dims = {static_cast<hsize_t>(r.replicates),
                                      static_cast<hsize_t>(r.days), r.jurisdictions.size()};
   const std::size_t cells = dims[0] * dims[1] * dims[2];
-  auto metric = columns(r.daily, daily_metric_count);
-  // Written as the mean wait of the day's encounters.
-  for (std::size_t i = 0; i < cells; ++i) {
-    const double served = metric[m_served_in_person][i] + metric[m_served_telehealth_in_state][i] +
-                          metric[m_served_telehealth_cross_state][i] + metric[m_served_telehealth_international][i];
-    auto& wait = metric[m_wait_days_sum][i];
-    wait = served > 0 ? wait / served : std::numeric_limits<double>::quiet_NaN();
-  }
+  const std::size_t per_pass = columns_per_pass(cells, daily_metric_count);
   VariableBatch batch(group, threads);
-  for (int m = 0; m < daily_metric_count; ++m) {
-    const auto& info = daily_metrics[m];
-    auto& data = metric[static_cast<std::size_t>(m)];
-    const bool count = info.units == "1";
-    const std::string basis = info.basis == Basis::board ? "issuing board" : "patient's home";
-    batch.add(std::string(info.name), {rep, day, jur}, dims, std::move(data), count, std::string(info.units),
-              std::string(info.description) + " [jurisdiction: " + basis + "]");
+  for (std::size_t first = 0; first < daily_metric_count; first += per_pass) {
+    const std::size_t n = std::min<std::size_t>(per_pass, daily_metric_count - first);
+    auto metric = columns(r.daily, daily_metric_count, first, n);
+    for (std::size_t k = 0; k < n; ++k) {
+      const std::size_t m = first + k;
+      const auto& info = daily_metrics[m];
+      auto& data = metric[k];
+      if (m == m_wait_days_sum) {  // written as the mean wait of the day's encounters
+        for (std::size_t i = 0; i < cells; ++i) {
+          const double* row = &r.daily[i * daily_metric_count];
+          const double served = row[m_served_in_person] + row[m_served_telehealth_in_state] +
+                                row[m_served_telehealth_cross_state] + row[m_served_telehealth_international];
+          data[i] = served > 0 ? data[i] / served : std::numeric_limits<double>::quiet_NaN();
+        }
+      }
+      const bool count = info.units == "1";
+      const std::string basis = info.basis == Basis::board ? "issuing board" : "patient's home";
+      batch.add(std::string(info.name), {rep, day, jur}, dims, std::move(data), count, std::string(info.units),
+                std::string(info.description) + " [jurisdiction: " + basis + "]");
+    }
   }
   batch.write();
 }
@@ -116,12 +129,16 @@ void write_breakdown(hid_t file, const Results& r, int threads) {
                                      r.jurisdictions.size(), payer_count, area_count,
                                      r.specialties.size()};
   VariableBatch batch(group, threads);
-  auto metric = columns(r.breakdown, breakdown_metric_count);
-  for (int m = 0; m < breakdown_metric_count; ++m) {
-    const auto& info = breakdown_metrics[m];
-    batch.add(std::string(info.name), {rep, month, jur, payer, area, spec}, dims,
-              std::move(metric[static_cast<std::size_t>(m)]), true, std::string(info.units),
-              std::string(info.description));
+  const std::size_t cells = r.breakdown.size() / breakdown_metric_count;
+  const std::size_t per_pass = columns_per_pass(cells, breakdown_metric_count);
+  for (std::size_t first = 0; first < breakdown_metric_count; first += per_pass) {
+    const std::size_t n = std::min<std::size_t>(per_pass, breakdown_metric_count - first);
+    auto metric = columns(r.breakdown, breakdown_metric_count, first, n);
+    for (std::size_t k = 0; k < n; ++k) {
+      const auto& info = breakdown_metrics[first + k];
+      batch.add(std::string(info.name), {rep, month, jur, payer, area, spec}, dims, std::move(metric[k]), true,
+                std::string(info.units), std::string(info.description));
+    }
   }
   batch.write();
 }
@@ -165,8 +182,9 @@ void write_regimes(hid_t file, const Results& r, int threads) {
   const auto R = static_cast<hsize_t>(r.replicates), M = static_cast<hsize_t>(r.months);
   const hsize_t J = r.jurisdictions.size();
   VariableBatch batch(group, threads);
-  auto authority_slots = columns(r.by_authority, 2);  // encounters, adverse events
-  auto pathway_slots = columns(r.by_pathway, 4);      // applications, granted, days to grant, active
+  // Small (months x jurisdictions x categories): split whole.
+  auto authority_slots = columns(r.by_authority, 2, 0, 2);  // encounters, adverse events
+  auto pathway_slots = columns(r.by_pathway, 4, 0, 4);      // applications, granted, days to grant, active
   const std::vector<hsize_t> by_authority = {R, M, J, authority_count};
   batch.add("encounters_by_authority", {rep, month, jur, authority}, by_authority, std::move(authority_slots[0]),
             true, "1", "encounters by the authority the clinician acted under [jurisdiction: patient's home]");

@@ -7,6 +7,7 @@
 #include <exception>
 #include <utility>
 
+#include "engine/results.hpp"
 #include "io/chunk_codec.hpp"
 
 namespace licsim {
@@ -15,9 +16,6 @@ namespace licsim {
 static_assert(std::endian::native == std::endian::little, "licsim writes HDF5 files on little-endian hosts only");
 
 namespace {
-
-/// Values queued before write() runs on its own (about 64 MiB of doubles).
-constexpr std::size_t flush_values = std::size_t{8} << 20;
 
 /// Rounds half away from zero, as std::llround, without the libm call.
 template <class Int>
@@ -65,7 +63,7 @@ void VariableBatch::add(std::string name, std::vector<hid_t> scales, std::vector
   auto chunk = chunk_shape(dims);
   queue_.push_back({std::move(name), std::move(scales), std::move(dims), std::move(chunk), std::move(data), type,
                     element_size, std::move(units), std::move(description), {}});
-  if (queued_values_ >= flush_values) write();
+  if (queued_values_ >= writer_batch_values) write();
 }
 
 void VariableBatch::compress_chunk(Variable& v, std::size_t chunk, ChunkCompressor& compressor,

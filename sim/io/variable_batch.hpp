@@ -25,8 +25,8 @@ class VariableBatch {
   /// Queues a variable over the given dimension scales (which must stay open
   /// until write()). Counts go out as int32 (a cell is one day or month of one
   /// jurisdiction: far below 2^31 even at full scale), or int64 when a value
-  /// would not fit; other values as float64. Writes the queue first when it
-  /// holds many values, so memory stays bounded for many replicates.
+  /// would not fit; other values as float64. Writes the queue once it holds
+  /// writer_batch_values (engine/results.hpp), so memory stays bounded.
   void add(std::string name, std::vector<hid_t> scales, std::vector<hsize_t> dims, std::vector<double> data,
            bool count, std::string units, std::string description);
 
