@@ -3,12 +3,16 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
+#include <functional>
 #include <limits>
 #include <map>
+#include <numeric>
 
 #include "core/atomic_file.hpp"
 #include "core/errors.hpp"
 #include "core/version.hpp"
+#include "io/chunk_codec.hpp"
 #include "io/hdf5_util.hpp"
 #include "io/hdf5_writer.hpp"
 #include "io/result_file.hpp"
@@ -369,6 +373,100 @@ void write_scale(hid_t group, const ScaleSpec& s, std::map<std::string, hid_t>& 
   out[s.name] = d;
 }
 
+/// Whether a dataset is stored as create_stacked stores: chunks of `chunk`,
+/// shuffle then deflate level 1, of `type`.
+bool stored_like(hid_t dset, const std::vector<hsize_t>& chunk, hid_t type) {
+  Handle dcpl(H5Dget_create_plist(dset), H5Pclose, "dataset properties");
+  if (H5Pget_layout(dcpl) != H5D_CHUNKED || H5Pget_chunk(dcpl, 0, nullptr) != static_cast<int>(chunk.size())) return false;
+  std::vector<hsize_t> c(chunk.size());
+  H5Pget_chunk(dcpl, static_cast<int>(c.size()), c.data());
+  if (c != chunk || H5Pget_nfilters(dcpl) != 2) return false;
+  unsigned flags = 0, level = 0;
+  std::size_t n = 1;
+  if (H5Pget_filter2(dcpl, 0, &flags, &n, &level, 0, nullptr, nullptr) != H5Z_FILTER_SHUFFLE) return false;
+  n = 1;
+  if (H5Pget_filter2(dcpl, 1, &flags, &n, &level, 0, nullptr, nullptr) != H5Z_FILTER_DEFLATE || n != 1 || level != 1)
+    return false;
+  Handle own(H5Dget_type(dset), H5Tclose, "type");
+  return H5Tequal(own, type) > 0;
+}
+
+/// Writes one point's values (`ints` or `reals`, row-major over v.shape) as
+/// the stacked variable's chunks, compressed here and written in row-major
+/// chunk order, as copy_chunks writes copied ones: a sweep file is then the
+/// same whichever way its points arrive (point files or shards).
+void write_point_chunks(hid_t out_dset, const VarSpec& v, hsize_t row, const std::vector<std::int64_t>& ints,
+                        const std::vector<double>& reals) {
+  const std::size_t element = !v.integer || v.wide ? 8 : 4;
+  // v.chunk is v.shape with one replicate and up to 32 steps: a chunk is a contiguous run of values.
+  const std::size_t inner = std::accumulate(v.shape.begin() + std::min<std::size_t>(2, v.shape.size()), v.shape.end(),
+                                            std::size_t{1}, std::multiplies<>());
+  const std::size_t steps = v.shape.size() > 1 ? v.shape[1] : 1, per_chunk = v.shape.size() > 1 ? v.chunk[1] : 1;
+  ChunkCompressor compressor(1);
+  std::vector<std::uint8_t> raw;
+  std::vector<hsize_t> offset(v.shape.size() + 1, 0);
+  offset[0] = row;
+  for (hsize_t r = 0; r < v.shape[0]; ++r)
+    for (std::size_t first = 0; first < steps; first += per_chunk) {
+      const std::size_t from = (r * steps + first) * inner, n = std::min(per_chunk, steps - first) * inner;
+      raw.assign(per_chunk * inner * element, 0);  // an edge chunk is stored whole, padded
+      if (!v.integer) {
+        std::memcpy(raw.data(), reals.data() + from, n * 8);
+      } else if (v.wide) {
+        std::memcpy(raw.data(), ints.data() + from, n * 8);
+      } else {
+        for (std::size_t i = 0; i < n; ++i) {
+          const auto x = static_cast<std::int32_t>(ints[from + i]);
+          std::memcpy(raw.data() + i * 4, &x, 4);
+        }
+      }
+      const auto bytes = compressor.compress(raw, element);
+      offset[1] = r;
+      if (offset.size() > 2) offset[2] = first;
+      check(H5Dwrite_chunk(out_dset, H5P_DEFAULT, 0, offset.data(), bytes.size(), bytes.data()), v.name);
+    }
+}
+
+/// Copies a point's values as the compressed chunks they are stored in, when
+/// the source stores them as the stacked variable does (a run file's chunks are
+/// a point's chunks): no decompressing and compressing again. False, having
+/// written nothing, when the layouts differ (then copy_slice copies values).
+bool copy_chunks(hid_t src, int slot, const VarSpec& v, hid_t out_dset, hsize_t row) {
+  const bool stacked = slot >= 0;
+  std::vector<hsize_t> src_chunk = v.chunk, out_chunk = v.chunk;
+  out_chunk.insert(out_chunk.begin(), 1);
+  if (stacked) src_chunk.insert(src_chunk.begin(), 1);
+  Handle out_type(H5Dget_type(out_dset), H5Tclose, "type");
+  if (!stored_like(src, src_chunk, out_type) || !stored_like(out_dset, out_chunk, out_type)) return false;
+  // Every chunk of the point, in row-major order of the chunk grid.
+  std::vector<std::vector<hsize_t>> offsets{{}};
+  for (std::size_t d = 0; d < v.shape.size(); ++d) {
+    std::vector<std::vector<hsize_t>> next;
+    for (const auto& o : offsets)
+      for (hsize_t at = 0; at < v.shape[d]; at += v.chunk[d]) {
+        next.push_back(o);
+        next.back().push_back(at);
+      }
+    offsets.swap(next);
+  }
+  std::vector<std::vector<std::uint8_t>> chunks;
+  for (auto o : offsets) {
+    if (stacked) o.insert(o.begin(), static_cast<hsize_t>(slot));
+    hsize_t size = 0;
+    if (H5Dget_chunk_storage_size(src, o.data(), &size) < 0 || size == 0) return false;  // not written: copy values
+    std::vector<std::uint8_t> bytes(size);
+    std::uint32_t mask = 0;
+    if (H5Dread_chunk(src, H5P_DEFAULT, o.data(), &mask, bytes.data()) < 0 || mask != 0) return false;
+    chunks.push_back(std::move(bytes));
+  }
+  for (std::size_t k = 0; k < offsets.size(); ++k) {
+    auto o = offsets[k];
+    o.insert(o.begin(), row);
+    check(H5Dwrite_chunk(out_dset, H5P_DEFAULT, 0, o.data(), chunks[k].size(), chunks[k].data()), v.name);
+  }
+  return true;
+}
+
 void copy_slice(hid_t src_file, int slot, const GroupSpec& g, const VarSpec& v, hid_t out_dset, hsize_t row) {
   Handle group(H5Gopen2(src_file, g.name.c_str(), H5P_DEFAULT), H5Gclose, "group " + g.name);
   Handle src(H5Dopen2(group, v.name.c_str(), H5P_DEFAULT), H5Dclose, g.name + "/" + v.name);
@@ -386,6 +484,7 @@ void copy_slice(hid_t src_file, int slot, const GroupSpec& g, const VarSpec& v, 
   if (src_shape.size() != v.shape.size() + (stacked ? 1 : 0) ||
       !std::equal(v.shape.begin(), v.shape.end(), src_shape.begin() + (stacked ? 1 : 0)))
     throw OutputError(g.name + "/" + v.name + ": points have different shapes (different scenarios' worlds?)");
+  if (copy_chunks(src, slot, v, out_dset, row)) return;
   if (stacked) {
     Handle fspace(H5Dget_space(src), H5Sclose, "space");
     start[0] = static_cast<hsize_t>(slot);
@@ -394,10 +493,7 @@ void copy_slice(hid_t src_file, int slot, const GroupSpec& g, const VarSpec& v, 
   } else {
     check_read(H5Dread(src, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf), v.name);
   }
-  Handle fspace(H5Dget_space(out_dset), H5Sclose, "space");
-  start[0] = row;
-  H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start.data(), nullptr, count.data(), nullptr);
-  check(H5Dwrite(out_dset, mtype, mspace, fspace, H5P_DEFAULT, buf), v.name);
+  write_point_chunks(out_dset, v, row, ints, reals);
 }
 
 }  // namespace
