@@ -42,6 +42,31 @@ std::vector<hsize_t> chunk_shape(const std::vector<hsize_t>& dims) {
   return chunk;
 }
 
+std::vector<ChunkRun> chunk_runs(const std::vector<hsize_t>& dims, const std::vector<hsize_t>& chunk) {
+  std::vector<ChunkRun> runs;
+  if (chunk.empty() || dims.empty()) return runs;
+  if (dims.size() == 1) {
+    for (hsize_t at = 0; at < dims[0]; at += chunk[0]) runs.push_back({{at}, at, std::min(chunk[0], dims[0] - at)});
+    return runs;
+  }
+  std::size_t inner = 1;
+  for (std::size_t d = 2; d < dims.size(); ++d) inner *= dims[d];
+  for (hsize_t r = 0; r < dims[0]; ++r)
+    for (hsize_t at = 0; at < dims[1]; at += chunk[1]) {
+      std::vector<hsize_t> offset(dims.size(), 0);
+      offset[0] = r;
+      offset[1] = at;
+      runs.push_back({std::move(offset), (r * dims[1] + at) * inner, std::min(chunk[1], dims[1] - at) * inner});
+    }
+  return runs;
+}
+
+std::size_t chunk_values(const std::vector<hsize_t>& chunk) {
+  std::size_t n = 1;
+  for (auto c : chunk) n *= c;
+  return n;
+}
+
 /// Creates a dataset; chunked and compressed (shuffle + gzip 1) when large.
 hid_t create_dataset(hid_t group, const std::string& name, hid_t type,
                      const std::vector<hsize_t>& dims) {

@@ -50,6 +50,22 @@ hid_t group_plist();
 /// to 32 days or months per chunk, so a chunk is a contiguous run of values.
 std::vector<hsize_t> chunk_shape(const std::vector<hsize_t>& dims);
 
+/// One chunk of a variable chunked as chunk_shape chunks (the first dimension
+/// by one, the second by chunk[1], the others whole): a contiguous run of its
+/// row-major values.
+struct ChunkRun {
+  std::vector<hsize_t> offset;  ///< of the chunk in the variable
+  std::size_t first = 0;        ///< index of its first value
+  std::size_t count = 0;        ///< values it holds: fewer than a chunk's at the end of the second dimension
+};
+
+/// Every chunk of a variable of shape `dims`, in row-major order of the chunk
+/// grid (empty when `chunk` is: contiguous).
+std::vector<ChunkRun> chunk_runs(const std::vector<hsize_t>& dims, const std::vector<hsize_t>& chunk);
+
+/// Values in a chunk of shape `chunk` (an edge chunk is stored whole, padded).
+std::size_t chunk_values(const std::vector<hsize_t>& chunk);
+
 /// Creates a dataset; chunked as chunk_shape says and then compressed
 /// (shuffle + gzip 1).
 hid_t create_dataset(hid_t group, const std::string& name, hid_t type, const std::vector<hsize_t>& dims);

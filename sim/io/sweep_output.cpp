@@ -3,11 +3,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <cstring>
-#include <functional>
 #include <limits>
 #include <map>
-#include <numeric>
 
 #include "core/atomic_file.hpp"
 #include "core/errors.hpp"
@@ -16,6 +13,7 @@
 #include "io/hdf5_util.hpp"
 #include "io/hdf5_writer.hpp"
 #include "io/result_file.hpp"
+#include "io/variable_batch.hpp"
 
 namespace licsim {
 
@@ -397,34 +395,19 @@ bool stored_like(hid_t dset, const std::vector<hsize_t>& chunk, hid_t type) {
 /// same whichever way its points arrive (point files or shards).
 void write_point_chunks(hid_t out_dset, const VarSpec& v, hsize_t row, const std::vector<std::int64_t>& ints,
                         const std::vector<double>& reals) {
-  const std::size_t element = !v.integer || v.wide ? 8 : 4;
-  // v.chunk is v.shape with one replicate and up to 32 steps: a chunk is a contiguous run of values.
-  const std::size_t inner = std::accumulate(v.shape.begin() + std::min<std::size_t>(2, v.shape.size()), v.shape.end(),
-                                            std::size_t{1}, std::multiplies<>());
-  const std::size_t steps = v.shape.size() > 1 ? v.shape[1] : 1, per_chunk = v.shape.size() > 1 ? v.chunk[1] : 1;
+  const StoredAs type = !v.integer ? StoredAs::float64 : v.wide ? StoredAs::int64 : StoredAs::int32;
   ChunkCompressor compressor(1);
   std::vector<std::uint8_t> raw;
-  std::vector<hsize_t> offset(v.shape.size() + 1, 0);
-  offset[0] = row;
-  for (hsize_t r = 0; r < v.shape[0]; ++r)
-    for (std::size_t first = 0; first < steps; first += per_chunk) {
-      const std::size_t from = (r * steps + first) * inner, n = std::min(per_chunk, steps - first) * inner;
-      raw.assign(per_chunk * inner * element, 0);  // an edge chunk is stored whole, padded
-      if (!v.integer) {
-        std::memcpy(raw.data(), reals.data() + from, n * 8);
-      } else if (v.wide) {
-        std::memcpy(raw.data(), ints.data() + from, n * 8);
-      } else {
-        for (std::size_t i = 0; i < n; ++i) {
-          const auto x = static_cast<std::int32_t>(ints[from + i]);
-          std::memcpy(raw.data() + i * 4, &x, 4);
-        }
-      }
-      const auto bytes = compressor.compress(raw, element);
-      offset[1] = r;
-      if (offset.size() > 2) offset[2] = first;
-      check(H5Dwrite_chunk(out_dset, H5P_DEFAULT, 0, offset.data(), bytes.size(), bytes.data()), v.name);
-    }
+  for (auto run : chunk_runs(v.shape, v.chunk)) {  // one point's chunks
+    raw.assign(chunk_values(v.chunk) * bytes_of(type), 0);  // an edge chunk is stored whole, padded
+    if (v.integer)
+      to_file_bytes(ints.data() + run.first, run.count, type, raw.data());
+    else
+      to_file_bytes(reals.data() + run.first, run.count, type, raw.data());
+    const auto bytes = compressor.compress(raw, bytes_of(type));
+    run.offset.insert(run.offset.begin(), row);
+    check(H5Dwrite_chunk(out_dset, H5P_DEFAULT, 0, run.offset.data(), bytes.size(), bytes.data()), v.name);
+  }
 }
 
 /// Copies a point's values as the compressed chunks they are stored in, when
@@ -438,31 +421,21 @@ bool copy_chunks(hid_t src, int slot, const VarSpec& v, hid_t out_dset, hsize_t 
   if (stacked) src_chunk.insert(src_chunk.begin(), 1);
   Handle out_type(H5Dget_type(out_dset), H5Tclose, "type");
   if (!stored_like(src, src_chunk, out_type) || !stored_like(out_dset, out_chunk, out_type)) return false;
-  // Every chunk of the point, in row-major order of the chunk grid.
-  std::vector<std::vector<hsize_t>> offsets{{}};
-  for (std::size_t d = 0; d < v.shape.size(); ++d) {
-    std::vector<std::vector<hsize_t>> next;
-    for (const auto& o : offsets)
-      for (hsize_t at = 0; at < v.shape[d]; at += v.chunk[d]) {
-        next.push_back(o);
-        next.back().push_back(at);
-      }
-    offsets.swap(next);
-  }
+  const auto runs = chunk_runs(v.shape, v.chunk);
   std::vector<std::vector<std::uint8_t>> chunks;
-  for (auto o : offsets) {
-    if (stacked) o.insert(o.begin(), static_cast<hsize_t>(slot));
+  for (auto run : runs) {
+    if (stacked) run.offset.insert(run.offset.begin(), static_cast<hsize_t>(slot));
     hsize_t size = 0;
-    if (H5Dget_chunk_storage_size(src, o.data(), &size) < 0 || size == 0) return false;  // not written: copy values
+    if (H5Dget_chunk_storage_size(src, run.offset.data(), &size) < 0 || size == 0) return false;  // not written: copy values
     std::vector<std::uint8_t> bytes(size);
     std::uint32_t mask = 0;
-    if (H5Dread_chunk(src, H5P_DEFAULT, o.data(), &mask, bytes.data()) < 0 || mask != 0) return false;
+    if (H5Dread_chunk(src, H5P_DEFAULT, run.offset.data(), &mask, bytes.data()) < 0 || mask != 0) return false;
     chunks.push_back(std::move(bytes));
   }
-  for (std::size_t k = 0; k < offsets.size(); ++k) {
-    auto o = offsets[k];
-    o.insert(o.begin(), row);
-    check(H5Dwrite_chunk(out_dset, H5P_DEFAULT, 0, o.data(), chunks[k].size(), chunks[k].data()), v.name);
+  for (std::size_t k = 0; k < runs.size(); ++k) {
+    auto offset = runs[k].offset;
+    offset.insert(offset.begin(), row);
+    check(H5Dwrite_chunk(out_dset, H5P_DEFAULT, 0, offset.data(), chunks[k].size(), chunks[k].data()), v.name);
   }
   return true;
 }

@@ -23,20 +23,11 @@ Int round_count(double v) {
   return static_cast<Int>(v < 0 ? v - 0.5 : v + 0.5);
 }
 
-std::size_t product(const std::vector<hsize_t>& dims, std::size_t from = 0) {
-  std::size_t n = 1;
-  for (std::size_t i = from; i < dims.size(); ++i) n *= dims[i];
-  return n;
-}
-
-/// Chunks of a variable: one per replicate (first dimension) and run of
-/// chunk[1] steps (second dimension); the other dimensions are whole.
-std::size_t chunk_count(const std::vector<hsize_t>& dims, const std::vector<hsize_t>& chunk) {
-  if (chunk.empty()) return 0;
-  return dims[0] * ((dims[1] + chunk[1] - 1) / chunk[1]);
-}
-
 }  // namespace
+
+hid_t file_type(StoredAs type) {
+  return type == StoredAs::int32 ? H5T_STD_I32LE : type == StoredAs::int64 ? H5T_STD_I64LE : H5T_IEEE_F64LE;
+}
 
 void to_file_bytes(const double* data, std::size_t n, StoredAs type, std::uint8_t* out) {
   if (type == StoredAs::int32) {
@@ -54,37 +45,42 @@ void to_file_bytes(const double* data, std::size_t n, StoredAs type, std::uint8_
   }
 }
 
+void to_file_bytes(const std::int64_t* data, std::size_t n, StoredAs type, std::uint8_t* out) {
+  if (type == StoredAs::int64) {
+    std::memcpy(out, data, n * sizeof *data);
+    return;
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto v = static_cast<std::int32_t>(data[i]);
+    std::memcpy(out + i * sizeof v, &v, sizeof v);
+  }
+}
+
 void VariableBatch::add(std::string name, std::vector<hid_t> scales, std::vector<hsize_t> dims,
                         std::vector<double> data, bool count, std::string units, std::string description) {
   const bool fits_int32 = std::all_of(data.begin(), data.end(), [](double v) { return std::fabs(v) < 2147483647.0; });
   const StoredAs type = !count ? StoredAs::float64 : fits_int32 ? StoredAs::int32 : StoredAs::int64;
-  const std::size_t element_size = type == StoredAs::int32 ? 4 : 8;
   queued_values_ += data.size();
   auto chunk = chunk_shape(dims);
-  queue_.push_back({std::move(name), std::move(scales), std::move(dims), std::move(chunk), std::move(data), type,
-                    element_size, std::move(units), std::move(description), {}});
+  auto runs = chunk_runs(dims, chunk);
+  queue_.push_back({std::move(name), std::move(scales), std::move(dims), std::move(chunk), std::move(runs),
+                    std::move(data), type, std::move(units), std::move(description), {}});
   if (queued_values_ >= writer_batch_values) write();
 }
 
-void VariableBatch::compress_chunk(Variable& v, std::size_t chunk, ChunkCompressor& compressor,
+void VariableBatch::compress_chunk(Variable& v, std::size_t k, ChunkCompressor& compressor,
                                    std::vector<std::uint8_t>& raw) {
-  const std::size_t steps_per_chunk = v.chunk[1], steps = v.dims[1];
-  const std::size_t chunks_per_replicate = (steps + steps_per_chunk - 1) / steps_per_chunk;
-  const std::size_t replicate = chunk / chunks_per_replicate;
-  const std::size_t first_step = (chunk % chunks_per_replicate) * steps_per_chunk;
-  const std::size_t inner = product(v.dims, 2);
-  const std::size_t rows = std::min(steps_per_chunk, steps - first_step);
-  // A chunk at the end of the time axis is stored whole, padded with the fill value (0).
-  raw.assign(steps_per_chunk * inner * v.element_size, 0);
-  to_file_bytes(v.data.data() + (replicate * steps + first_step) * inner, rows * inner, v.type, raw.data());
-  v.compressed[chunk] = compressor.compress(raw, v.element_size);
+  const ChunkRun& run = v.runs[k];
+  raw.assign(chunk_values(v.chunk) * bytes_of(v.type), 0);  // an edge chunk is padded with the fill value (0)
+  to_file_bytes(v.data.data() + run.first, run.count, v.type, raw.data());
+  v.compressed[k] = compressor.compress(raw, bytes_of(v.type));
 }
 
 void VariableBatch::compress_all() {
   std::vector<std::pair<std::size_t, std::size_t>> tasks;  // (variable, chunk)
   for (std::size_t i = 0; i < queue_.size(); ++i) {
     auto& v = queue_[i];
-    v.compressed.assign(chunk_count(v.dims, v.chunk), {});
+    v.compressed.assign(v.runs.size(), {});
     for (std::size_t k = 0; k < v.compressed.size(); ++k) tasks.emplace_back(i, k);
   }
   const auto n = static_cast<long>(tasks.size());
@@ -126,31 +122,23 @@ void VariableBatch::write() {
 }
 
 void VariableBatch::write_variable(Variable& v) const {
-  const hid_t type = v.type == StoredAs::int32   ? H5T_STD_I32LE
-                     : v.type == StoredAs::int64 ? H5T_STD_I64LE
-                                                 : H5T_IEEE_F64LE;
+  const hid_t type = file_type(v.type);
   Handle dset(create_dataset(group_, v.name, type, v.dims), H5Dclose, v.name);
   if (v.chunk.empty()) {
-    std::vector<std::uint8_t> bytes(v.data.size() * v.element_size);
+    std::vector<std::uint8_t> bytes(v.data.size() * bytes_of(v.type));
     to_file_bytes(v.data.data(), v.data.size(), v.type, bytes.data());
     // Memory holds the file's layout (little-endian host), so memory type = file type.
     check(H5Dwrite(dset, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, bytes.data()), v.name);
   } else {
-    const std::size_t steps_per_chunk = v.chunk[1];
-    const std::size_t chunks_per_replicate = (v.dims[1] + steps_per_chunk - 1) / steps_per_chunk;
-    std::vector<hsize_t> offset(v.dims.size(), 0);
-    for (std::size_t k = 0; k < v.compressed.size(); ++k) {
-      offset[0] = k / chunks_per_replicate;
-      offset[1] = (k % chunks_per_replicate) * steps_per_chunk;
+    for (std::size_t k = 0; k < v.runs.size(); ++k) {
       const auto& bytes = v.compressed[k];
       // Filter mask 0: every filter of the dataset (shuffle, deflate) was applied.
-      check(H5Dwrite_chunk(dset, H5P_DEFAULT, 0, offset.data(), bytes.size(), bytes.data()), v.name);
+      check(H5Dwrite_chunk(dset, H5P_DEFAULT, 0, v.runs[k].offset.data(), bytes.size(), bytes.data()), v.name);
     }
   }
   for (std::size_t i = 0; i < v.scales.size(); ++i)
     check(H5DSattach_scale(dset, v.scales[i], static_cast<unsigned>(i)), "dimensions of " + v.name);
   describe(dset, v.units, v.description);
 }
-
 
 }  // namespace licsim

@@ -15,6 +15,12 @@ namespace licsim {
 /// How a variable's values are stored.
 enum class StoredAs { int32, int64, float64 };
 
+/// Bytes of one stored value.
+inline std::size_t bytes_of(StoredAs type) { return type == StoredAs::int32 ? 4 : 8; }
+
+/// The HDF5 file type (little-endian).
+hid_t file_type(StoredAs type);
+
 class VariableBatch {
  public:
   /// `threads`: 0 for OpenMP's default; 1 starts no OpenMP team.
@@ -38,15 +44,15 @@ class VariableBatch {
     std::string name;
     std::vector<hid_t> scales;
     std::vector<hsize_t> dims, chunk;  ///< chunk empty: contiguous
+    std::vector<ChunkRun> runs;        ///< chunk_runs(dims, chunk)
     std::vector<double> data;
     StoredAs type;
-    std::size_t element_size;
     std::string units, description;
     std::vector<std::vector<std::uint8_t>> compressed;  ///< by chunk, in chunk order
   };
   /// Compresses every queued chunk, on the batch's threads.
   void compress_all();
-  void compress_chunk(Variable& v, std::size_t chunk, class ChunkCompressor& compressor, std::vector<std::uint8_t>& raw);
+  void compress_chunk(Variable& v, std::size_t k, class ChunkCompressor& compressor, std::vector<std::uint8_t>& raw);
   void write_variable(Variable& v) const;
 
   hid_t group_;
@@ -57,5 +63,7 @@ class VariableBatch {
 
 /// `data` as the little-endian bytes of `type`: counts rounded to the nearest whole number.
 void to_file_bytes(const double* data, std::size_t n, StoredAs type, std::uint8_t* out);
+/// Whole numbers as the little-endian bytes of `type` (int32 or int64).
+void to_file_bytes(const std::int64_t* data, std::size_t n, StoredAs type, std::uint8_t* out);
 
 }  // namespace licsim
