@@ -510,6 +510,7 @@ void CarePartition::serve(const CareContext& ctx, Episode& ep, const Match& m, s
         if (!w.is_abroad(c)) {
           metric(st.home, m_sanctions) += 1;
           w.suspended_until[c] = day + static_cast<std::int32_t>(std::lround(params.sanction_days));
+          w.flags[c] |= flag_disciplined;  // bars pathways that require a clean record
           if (rng.bernoulli(params.deterrence_prob)) w.flags[c] &= ~flag_non_compliant;
         }
       }

@@ -20,6 +20,7 @@ enum ClinicianFlag : std::uint8_t {
   flag_national_license = 16,   ///< holds a national license (national_license regime)
   flag_compact_eligible = 32,   ///< meets the IMLC eligibility rules
   flag_recognition = 64,        ///< foreign-trained, takes part through international recognition
+  flag_disciplined = 128,       ///< has been sanctioned by a board (a disciplinary record)
 };
 
 /// A list of clinicians scanned with a per-day cursor. Within a day capacity only
