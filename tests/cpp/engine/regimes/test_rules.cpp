@@ -1,6 +1,9 @@
 // Unit tests of each regime's rule: who may treat whom, when, at what cost.
 #include <doctest/doctest.h>
 
+#include "core/errors.hpp"
+#include "engine/boards.hpp"
+#include "engine/regimes/build_context.hpp"
 #include "support.hpp"
 
 using namespace licsim;
@@ -84,15 +87,158 @@ TEST_CASE("registration: telemedicine only, in registration states, from their s
   EncounterQuery in_person = RegimeWorld::tele(fl, Payer::private_insurance, 201);
   in_person.modality = Modality::in_person;
   CHECK(w.regimes.authority(w.workforce, c, in_person) == Authority::none);
-  // Texas' special license covers follow-ups only.
-  const auto tx_offer = *w.regimes.best_offer(w.workforce, c, tx, 200, 0);
-  REQUIRE(tx_offer.pathway == Pathway::registration);
-  w.regimes.grant(w.workforce, c, tx, tx_offer, 200);
-  CHECK(w.regimes.authority(w.workforce, c, RegimeWorld::tele(tx, Payer::private_insurance, 201)) == Authority::none);
-  CHECK(w.regimes.authority(w.workforce, c, RegimeWorld::tele(tx, Payer::private_insurance, 201, ep_follow_up)) ==
-        Authority::registration);
-  CHECK_FALSE(w.regimes.on_state_register(w.workforce, c, tx, 201));
   CHECK(w.regimes.on_state_register(w.workforce, c, fl, 201));
+  // Texas issues no new special licenses after 2017 (data end date).
+  CHECK(w.regimes.best_offer(w.workforce, c, tx, 200, 0)->pathway == Pathway::full_license);
+}
+
+TEST_CASE("registration: Texas' special license covers follow-ups only, and holders keep it after issuance ends") {
+  RegimeWorld w({"registration.enabled=true", "simulation.start_date=\"2017-06-01\""});
+  const auto tx = w.code("TX"), ny = w.code("NY");
+  const ClinicianId c = w.licensed_only_in(ny);
+  REQUIRE(c != no_clinician);
+  const auto tx_offer = *w.regimes.best_offer(w.workforce, c, tx, w.day("2017-12-31"), 0);
+  REQUIRE(tx_offer.pathway == Pathway::registration);
+  CHECK(w.regimes.best_offer(w.workforce, c, tx, w.day("2018-01-01"), 0)->pathway == Pathway::full_license);
+  w.regimes.grant(w.workforce, c, tx, tx_offer, w.day("2017-12-31"));
+  const int later = w.day("2018-03-01");
+  CHECK(w.regimes.authority(w.workforce, c, RegimeWorld::tele(tx, Payer::private_insurance, later)) == Authority::none);
+  CHECK(w.regimes.authority(w.workforce, c, RegimeWorld::tele(tx, Payer::private_insurance, later, ep_follow_up)) ==
+        Authority::registration);
+  CHECK_FALSE(w.regimes.on_state_register(w.workforce, c, tx, later));
+}
+
+namespace {
+
+/// Files `offer` for clinician c in j on `day` and steps the boards until the
+/// authorization is granted; the day of the grant, or -1.
+int granted_on(RegimeWorld& w, Boards& boards, ClinicianId c, std::size_t j, const PathwayOffer& offer, int day,
+               int until) {
+  boards.submit(c, j, day, offer, w.workforce);
+  for (int d = day; d <= until; ++d) {
+    boards.step(d, w.workforce, w.expiries);
+    if ((w.workforce.registered[c] >> j) & 1u) return d;
+  }
+  return -1;
+}
+
+double pathway_granted(Boards& b, std::size_t j, Pathway p) {
+  return b.pathway_ledger()[(j * pathway_count + static_cast<std::size_t>(p)) * pathway_metric_count + pm_granted];
+}
+
+const std::vector<std::string> pathway_rules = {
+    "registration.enabled=true", "registration.special_license_processing_days_low=40",
+    "registration.special_license_processing_days_high=50", "registration.special_license_approval_prob=1",
+    "registration.registration_processing_days_low=20", "registration.registration_processing_days_high=25",
+    "regulator.paperwork_hours=10"};
+
+std::vector<std::string> with(std::vector<std::string> base, std::initializer_list<const char*> extra) {
+  base.insert(base.end(), extra.begin(), extra.end());
+  return base;
+}
+
+}  // namespace
+
+TEST_CASE("registration: a special license is reviewed in the board's queue, a registration is not") {
+  const int days = 300;
+  {  // Boards with spare capacity: each takes its own processing days.
+    RegimeWorld w(with(pathway_rules, {"jurisdiction.AL.processing_capacity_per_1000_physicians_day=1000"}), days);
+    Boards boards(w.params, w.scenario.places, w.workforce, w.regimes, 0.001, days, 1, 0);
+    const auto al = w.code("AL"), fl = w.code("FL");
+    const ClinicianId c = w.licensed_only_in(w.code("NY"));
+    REQUIRE(c != no_clinician);
+    const auto special = *w.regimes.best_offer(w.workforce, c, al, 0, 0);
+    REQUIRE(special.pathway == Pathway::registration);
+    CHECK(special.board_queue);
+    CHECK(special.fee_usd == 250);  // Alabama's fee (data)
+    CHECK(special.paperwork_hours == doctest::Approx(0.75 * 10));
+    CHECK(special.approval_prob == 1);
+    const int al_day = granted_on(w, boards, c, al, special, 0, days);
+    CHECK(al_day >= 40);
+    CHECK(al_day <= 51);
+    const auto registration = *w.regimes.best_offer(w.workforce, c, fl, 200, 0);
+    CHECK_FALSE(registration.board_queue);
+    CHECK(registration.paperwork_hours == doctest::Approx(0.25 * 10));
+    const int fl_day = granted_on(w, boards, c, fl, registration, 200, days);
+    CHECK(fl_day >= 220);
+    CHECK(fl_day <= 226);
+    // Both are recorded as grants by the registration pathway.
+    CHECK(pathway_granted(boards, al, Pathway::registration) == 1);
+    CHECK(pathway_granted(boards, fl, Pathway::registration) == 1);
+  }
+  {  // Boards that review nothing: the special license waits, the registration does not.
+    RegimeWorld w(with(pathway_rules, {"jurisdiction.AL.processing_capacity_per_1000_physicians_day=0",
+                                       "jurisdiction.FL.processing_capacity_per_1000_physicians_day=0"}),
+                  days);
+    Boards boards(w.params, w.scenario.places, w.workforce, w.regimes, 0.001, days, 1, 0);
+    const auto al = w.code("AL"), fl = w.code("FL");
+    const ClinicianId c = w.licensed_only_in(w.code("NY"));
+    CHECK(granted_on(w, boards, c, al, *w.regimes.best_offer(w.workforce, c, al, 0, 0), 0, days) == -1);
+    CHECK(((w.workforce.pending[c] >> al) & 1u) == 1u);
+    CHECK(granted_on(w, boards, c, fl, *w.regimes.best_offer(w.workforce, c, fl, 200, 0), 200, days) >= 0);
+  }
+  {  // The kind's board_review key decides: a registration reviewed by the board queues too.
+    RegimeWorld w(with(pathway_rules, {"registration.registration_board_review=true",
+                                       "jurisdiction.FL.processing_capacity_per_1000_physicians_day=0"}),
+                  days);
+    Boards boards(w.params, w.scenario.places, w.workforce, w.regimes, 0.001, days, 1, 0);
+    const auto fl = w.code("FL");
+    const ClinicianId c = w.licensed_only_in(w.code("NY"));
+    CHECK(granted_on(w, boards, c, fl, *w.regimes.best_offer(w.workforce, c, fl, 200, 0), 200, days) == -1);
+  }
+}
+
+TEST_CASE("registration: the kind's approval probability is applied") {
+  const int days = 300;
+  for (const double prob : {0.0, 1.0}) {
+    CAPTURE(prob);
+    RegimeWorld w(with(pathway_rules, {prob == 0 ? "registration.registration_approval_prob=0"
+                                                 : "registration.registration_approval_prob=1"}),
+                  days);
+    Boards boards(w.params, w.scenario.places, w.workforce, w.regimes, 0.001, days, 1, 0);
+    const auto fl = w.code("FL");
+    int granted = 0, filed = 0;
+    for (ClinicianId c = 0; c < w.workforce.size() && filed < 20; ++c) {
+      if (w.workforce.is_abroad(c) || w.workforce.active[c] == 0 || w.workforce.authorized(c, fl)) continue;
+      const auto offer = w.regimes.best_offer(w.workforce, c, fl, 200, 0);
+      REQUIRE(offer->pathway == Pathway::registration);
+      CHECK(offer->approval_prob == prob);
+      ++filed;
+      if (granted_on(w, boards, c, fl, *offer, 200, 230) >= 0) ++granted;
+      CHECK(((w.workforce.pending[c] >> fl) & 1u) == 0u);  // decided either way
+    }
+    REQUIRE(filed == 20);
+    CHECK(granted == (prob == 0 ? 0 : 20));
+  }
+}
+
+TEST_CASE("registration: a disciplinary record bars special licenses, not registrations") {
+  RegimeWorld w({"registration.enabled=true"});
+  const auto al = w.code("AL"), fl = w.code("FL"), mn = w.code("MN");
+  const ClinicianId c = w.licensed_only_in(w.code("NY"));
+  REQUIRE(c != no_clinician);
+  CHECK(w.regimes.best_offer(w.workforce, c, al, 200, 0)->pathway == Pathway::registration);
+  CHECK(w.regimes.best_offer(w.workforce, c, mn, 200, 0)->fee_usd == 100);  // Minnesota's fee (data)
+  w.workforce.flags[c] |= flag_disciplined;
+  CHECK(w.regimes.best_offer(w.workforce, c, al, 200, 0)->pathway == Pathway::full_license);
+  CHECK(w.regimes.best_offer(w.workforce, c, fl, 200, 0)->pathway == Pathway::registration);
+  RegimeWorld lenient({"registration.enabled=true", "registration.special_license_requires_clean_record=false"});
+  const ClinicianId d = lenient.licensed_only_in(lenient.code("NY"));
+  lenient.workforce.flags[d] |= flag_disciplined;
+  CHECK(lenient.regimes.best_offer(lenient.workforce, d, al, 200, 0)->pathway == Pathway::registration);
+}
+
+TEST_CASE("registration: an unknown pathway kind is refused, naming file, line and column") {
+  Scenario s = test::baseline({"registration.enabled=true"});
+  auto& t = s.tables.at("registration.pathways_file");
+  REQUIRE(t.rows[2][0] == "FL");
+  t.rows[2][RegimeBuildContext::column(t, "pathway")] = "permit";
+  const ModelParams p = read_model_params(s);
+  const Calendar calendar(*parse_date(p.start_date), 100);
+  CHECK(t.path.ends_with("telehealth_pathways.csv"));
+  CHECK_THROWS_WITH_AS(RegimeSet(s, p, calendar, 100),
+                       (t.path + ":4: column 'pathway': expected registration or special_license, got 'permit'").c_str(),
+                       DataError);
 }
 
 TEST_CASE("waiver: any US licensee by telemedicine, until each state's end date") {
