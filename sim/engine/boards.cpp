@@ -122,28 +122,39 @@ void Boards::review_unmet_demand(int day, const std::vector<double>& unmet, Work
       const auto& candidates = w.telehealth_by_specialty[s];
       if (candidates.empty()) continue;
       const auto& sp = params_.specialties[s];
-      // What one new authorization could earn from this demand.
+      // What one clinician's telemedicine time could take of this demand.
       const double capacity_per_review =
           sp.capacity_per_clinician_day * params_.telehealth_capacity_share * params_.review_interval_days;
-      const double captured = std::min(demand, capacity_per_review);
       const double net_price = sp.price_telehealth_usd * (1.0 - mean_commission_);
-      const double daily_value = captured * net_price / params_.review_interval_days;
-      const double horizon_value = daily_value * params_.licensing_horizon_years * 365.0;
       Stream rng(seed_, replicate_, Purpose::licensing, static_cast<std::uint64_t>(day), j, s);
-      const auto wanted = rng.poisson(params_.licensing_response * demand / capacity_per_review);
-      std::uint64_t filed = 0;
-      for (std::uint64_t attempt = 0; filed < wanted && attempt < 4 * wanted + 4; ++attempt) {
+      // Clinicians who take notice of the demand (platforms' reports)...
+      const auto noticed = rng.poisson(params_.licensing_response * demand / capacity_per_review);
+      std::uint64_t weighed = 0;
+      for (std::uint64_t attempt = 0; weighed < noticed && attempt < 4 * noticed + 4; ++attempt) {
         const ClinicianId c = candidates[rng.below(candidates.size())];
         const std::uint64_t bit = std::uint64_t{1} << j;
         if ((w.pending[c] & bit) || !w.available(c, day)) continue;
         if (regimes_.on_state_register(w, c, j, day)) continue;  // already able to serve there
+        ++weighed;
+        // ...weigh what it would earn (the patients their idle telemedicine time
+        // could take: `noticed` grows with the demand, so each one's share of it
+        // is about a clinician's capacity at any scale) against the cheapest open
+        // pathway's fee, paperwork and wait.
+        const double captured = std::min(capacity_per_review, w.idle_telehealth(c, params_.review_interval_days));
+        const double daily_value = captured * net_price / params_.review_interval_days;
+        const double u = rng.uniform();  // drawn for every weighed clinician: common random numbers
+        if (daily_value <= 0) continue;
         const auto offer = regimes_.best_offer(w, c, j, day, daily_value);
-        if (!offer || horizon_value <= offer->fee_usd + offer->paperwork_hours * params_.hourly_value_usd) continue;
-        submit(c, j, day, *offer, w);
-        ++filed;
+        if (!offer) continue;
+        // Clinicians differ in what extra patients are worth to them: the value
+        // times an Exp(1) factor, so a clinician applies with probability
+        // exp(-cost / value), and a cheaper or faster pathway draws more of them.
+        const double value = daily_value * params_.licensing_horizon_years * 365.0;
+        if (u < std::exp(-regimes_.offer_cost(*offer, daily_value) / value)) submit(c, j, day, *offer, w);
       }
     }
   }
+  std::fill(w.period_telehealth.begin(), w.period_telehealth.end(), std::uint16_t{0});
 }
 
 void Boards::record_stocks() {

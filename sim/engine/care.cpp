@@ -171,10 +171,10 @@ CarePartition::Match CarePartition::try_known(const CareContext& ctx, Episode& e
     m.authority = in_person_authority();
     return m;
   }
-  // Telemedicine with the known clinician when the patient prefers it or cannot
-  // reach the clinician; a patient who wants to be seen in person waits.
-  const bool tele_possible = (prefers_tele || !reachable) && covered_at(ctx, ep, loc) &&
-                             telehealth_permitted(ctx, ep, true, day);
+  // Telemedicine with the known clinician when the patient prefers it: the same
+  // rule wherever the clinician is. One who wants to be seen in person and
+  // cannot reach the clinician looks for care where they are.
+  const bool tele_possible = prefers_tele && covered_at(ctx, ep, loc) && telehealth_permitted(ctx, ep, true, day);
   if (tele_possible && w.can_see_telehealth(c, day)) {
     const Authority a = lawful_authority(ctx, c, query(ctx, ep, loc, Modality::telehealth, day));
     if (a != Authority::none || w.has(c, flag_non_compliant)) {
@@ -217,6 +217,7 @@ CarePartition::Match CarePartition::try_platform(const CareContext& ctx, Episode
       }
     }
   }
+  bool open_to_licensees = false;  // could an out-of-state license have served it?
   if (ctx.places.is_us(loc)) {
     // A local network (a health system's telemedicine) offers the request only
     // to clinicians practising in the state; otherwise the platform routes over
@@ -227,6 +228,7 @@ CarePartition::Match CarePartition::try_platform(const CareContext& ctx, Episode
     Pool& local_pool = w.telehealth_local[local];
     Pool& remote_pool = w.telehealth[remote];
     const bool local_only = rng.bernoulli(pp.local_network_share);
+    open_to_licensees = !local_only;
     const std::size_t n_all = local_pool.members.size() + remote_pool.members.size();
     const bool local_first = local_only || (n_all > 0 && rng.below(n_all) < local_pool.members.size());
     const std::pair<Pool*, std::uint64_t> local_key{&local_pool, local_pool_key | local},
@@ -258,7 +260,9 @@ CarePartition::Match CarePartition::try_platform(const CareContext& ctx, Episode
       }
     }
   }
-  if (!(ep.flags & ep_signalled) && ctx.places.is_us(loc)) {
+  // The platform reports demand it could not serve to clinicians who might
+  // license there; a local network's own requests are not theirs to take.
+  if (!(ep.flags & ep_signalled) && open_to_licensees) {
     ep.flags |= ep_signalled;
     unmet_telehealth_[loc] += 1;
   }

@@ -100,11 +100,14 @@ void record_pathway_stocks(const Workforce& w, Results& r, int replicate, int mo
   }
 }
 
+/// Runs one replicate over `calendar` (the spin-up then the recorded days);
+/// day d of it is recorded as day d - spinup of `output` when not negative.
 void run_replicate(const Scenario& scenario, const ModelParams& params, const Population& population,
-                   const Calendar& calendar, const RunOptions& options, int days, int replicate,
-                   Results& results, long& days_done) {
+                   const Calendar& calendar, const Calendar& output, const RunOptions& options, int spinup,
+                   int replicate, Results& results, long& days_done) {
   const auto& places = scenario.places;
   const auto rep = static_cast<std::uint32_t>(replicate);
+  const int days = static_cast<int>(calendar.month_of_day.size());
   RegimeSet regimes(scenario, params, calendar, days);
   std::vector<std::vector<Expiry>> expiries;
   Workforce workforce = build_workforce(places, params, options.scale, options.seed, rep, days, expiries,
@@ -169,13 +172,19 @@ void run_replicate(const Scenario& scenario, const ModelParams& params, const Po
           if (patient >= lo && patient < hi) usual_clinician[patient] = clinician;
     }
 
+    ++days_done;
+    if (options.progress) options.progress(days_done, static_cast<long>(days) * options.replicates);
+    const int out_day = day - spinup;
+    if (out_day < 0) continue;  // spin-up: simulated, not recorded
+
     // Serial merge in a fixed order, so sums are identical for any thread count.
     boards.record_stocks();
     const auto& board_ledger = boards.ledger();
     const auto ledger_size = static_cast<Eigen::Index>(board_ledger.size());
-    ArrayMap row(&results.daily[results.daily_index(replicate, day, 0, 0)], ledger_size);
+    ArrayMap row(&results.daily[results.daily_index(replicate, out_day, 0, 0)], ledger_size);
     row = ConstArrayMap(board_ledger.data(), ledger_size);
-    const int month = calendar.month_of_day[static_cast<std::size_t>(day)];
+    const auto& month_of_day = output.month_of_day;
+    const int month = month_of_day[static_cast<std::size_t>(out_day)];
     const auto flow_size = static_cast<Eigen::Index>(places.size() * places.size() * modality_count);
     ArrayMap flows(&results.flows[(static_cast<std::size_t>(replicate) * results.months + month) *
                                   static_cast<std::size_t>(flow_size)],
@@ -189,10 +198,8 @@ void run_replicate(const Scenario& scenario, const ModelParams& params, const Po
       add_monthly(results.harm_causes, results, replicate, month, part.cause_ledger());
       add_breakdown(results, replicate, month, part.specialty(), part.breakdown_ledger());
     }
-    const bool month_ends = day + 1 == days || calendar.month_of_day[static_cast<std::size_t>(day) + 1] != month;
+    const bool month_ends = day + 1 == days || month_of_day[static_cast<std::size_t>(out_day) + 1] != month;
     if (month_ends) record_pathway_stocks(workforce, results, replicate, month);
-    ++days_done;
-    if (options.progress) options.progress(days_done, static_cast<long>(days) * options.replicates);
   }
 }
 
@@ -210,6 +217,11 @@ Results run(const Scenario& scenario, const RunOptions& options) {
                         "expected a date YYYY-MM-DD, got \"" + params.start_date + "\"");
   }
   const Calendar calendar(*start, days);
+  // The spin-up runs under the rules in force on its own dates (regimes' windows
+  // and membership dates are read against this calendar).
+  const int spinup = params.spinup_days;
+  const Calendar simulated(std::chrono::year_month_day{std::chrono::sys_days{*start} - std::chrono::days{spinup}},
+                           spinup + days);
   const Population population(scenario.places, params, options.scale);
 
   Results results;
@@ -218,6 +230,7 @@ Results run(const Scenario& scenario, const RunOptions& options) {
   results.days = days;
   results.months = calendar.months();
   results.start_date = params.start_date;
+  results.spinup_days = spinup;
   results.month_start_day = calendar.month_start_day;
   for (const auto& j : scenario.places.us) results.jurisdictions.push_back(j.code);
   for (std::size_t p = 0; p < scenario.places.size(); ++p)
@@ -239,7 +252,7 @@ Results run(const Scenario& scenario, const RunOptions& options) {
 
   long days_done = 0;
   for (int r = 0; r < options.replicates; ++r)
-    run_replicate(scenario, params, population, calendar, options, days, r, results, days_done);
+    run_replicate(scenario, params, population, simulated, calendar, options, spinup, r, results, days_done);
   return results;
 }
 

@@ -21,6 +21,7 @@ struct Results {
   int days = 0;
   int months = 0;
   std::string start_date;
+  int spinup_days = 0;  ///< simulated before start_date under the rules then in force, not recorded
   std::vector<std::string> jurisdictions;  ///< US codes (metrics, breakdown)
   std::vector<std::string> places;         ///< US codes then foreign alpha-3 codes (flows)
   std::vector<std::string> specialties;

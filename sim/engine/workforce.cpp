@@ -170,6 +170,7 @@ Workforce build_workforce(const Places& places, const ModelParams& params, doubl
       w.capacity_day.push_back(-1);
       w.capacity_left.push_back(0);
       w.telehealth_left.push_back(0);
+      w.period_telehealth.push_back(0);
       const std::uint16_t capacity = whole_capacity(rng, sp.capacity_per_clinician_day);
       std::uint16_t tele = 0;
       if (flags & flag_telehealth) {

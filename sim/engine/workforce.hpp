@@ -54,6 +54,9 @@ struct Workforce {
   std::vector<std::uint16_t> daily_capacity;   ///< encounters per day, whole (see capacity_credit)
   std::vector<std::uint16_t> daily_telehealth;
   std::vector<std::uint16_t> reserved_telehealth;  ///< of daily_telehealth, slots kept for telemedicine
+  /// Telemedicine encounters given since the last licensing review (saturating):
+  /// what tells a clinician whether more patients elsewhere would fit.
+  std::vector<std::uint16_t> period_telehealth;
 
   /// In-person pools by [place][specialty] (clinicians located there).
   std::vector<Pool> in_person;
@@ -110,7 +113,14 @@ struct Workforce {
   }
   void use(ClinicianId c, Modality m) {
     --capacity_left[c];
-    if (m == Modality::telehealth) --telehealth_left[c];
+    if (m == Modality::telehealth) {
+      --telehealth_left[c];
+      if (period_telehealth[c] < 65535) ++period_telehealth[c];
+    }
+  }
+  /// Telemedicine slots the clinician left unused over the last `days` days.
+  double idle_telehealth(ClinicianId c, double days) const {
+    return std::max(0.0, daily_telehealth[c] * days - period_telehealth[c]);
   }
   /// Adds a new authorization to the telemedicine pools.
   void enter_telehealth_pools(ClinicianId c, std::size_t jurisdiction) {

@@ -277,6 +277,14 @@ void write_results(const std::filesystem::path& path, const Results& r, const Ou
       attr_scalar(file, "replicates", static_cast<std::int32_t>(meta.replicates), H5T_STD_I32LE);
       attr_scalar(file, "scale", meta.scale, H5T_IEEE_F64LE);
       attr_scalar(file, "days", static_cast<std::int32_t>(meta.days), H5T_STD_I32LE);
+      attr_scalar(file, "spinup_days", static_cast<std::int32_t>(r.spinup_days), H5T_STD_I32LE);
+      attr_string(file, "spinup",
+                  r.spinup_days > 0
+                      ? "the " + std::to_string(r.spinup_days) +
+                            " days before start_date were simulated under the rules in force then and not "
+                            "written: the recorded days start from that state"
+                      : "none: the run starts from an empty history (no relationships, follow-ups, waiting "
+                        "lists or pending applications)");
       attr_string(file, "created_utc", meta.created_utc);
       attr_string(file, "Conventions", "CF-1.8");
       write_metrics(file, r, threads);

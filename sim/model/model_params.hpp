@@ -40,6 +40,7 @@ struct PayerCoverage {
 struct ModelParams {
   std::string start_date;
   int default_days;
+  int spinup_days = 0;  ///< simulated before start_date, not recorded
 
   std::array<double, age_band_count> age_band_share;
   double medicare_aged_fraction;

@@ -53,6 +53,11 @@ std::vector<ParamSpec> build_specs() {
                    "calendar date of day 0 (YYYY-MM-DD); output days count from it", "-"));
   s.push_back(integer("simulation.days", 1, 3650, "days",
                       "default simulated horizon (the CLI's --days overrides it)", "-"));
+  s.push_back(integer("simulation.spinup_days", 0, 3650, "days",
+                      "days simulated before start_date under the rules in force then and not written to "
+                      "the output, so that the run starts from a steady state (relationships, follow-ups, "
+                      "waiting lists, pending applications, authorizations obtained under earlier rules)",
+                      "method choice: docs/regimes.md shows month 1 within noise of month 12 at 365 days"));
 
   // --- world ----------------------------------------------------------------
   s.push_back(text("world.jurisdictions_file", {},
@@ -442,6 +447,15 @@ std::vector<ParamSpec> build_specs() {
     s.push_back(date(regime + ".end_date", "last day the " + what + " applies"));
   };
 
+  const auto abroad_flag = [&](const std::string& module, const std::string& rule) {
+    s.push_back(flag(module + ".clinicians_abroad_eligible",
+                     "whether a US-licensed clinician living abroad may practise under the " + rule +
+                         " (false: the rule covers practice from within the US, so a clinician abroad still "
+                         "needs a license where the patient is)",
+                     "reading of the rule's text: it authorizes practice across state lines by US-based "
+                     "practitioners; scenario choice otherwise"));
+  };
+
   window("compact", "Interstate Medical Licensure Compact");
   s.push_back(text("compact.members_file", {}, "CSV of member states with join and leave dates",
                    "scenarios/data/README.md (IMLCC, CSG NCIC, state statutes)"));
@@ -467,6 +481,7 @@ std::vector<ParamSpec> build_specs() {
                    "about 9-10% of applications found ineligible (AMA 2019; Smith 2022); V1/V2"));
 
   window("telemed_act", "TELE-MED Act (Medicare telemedicine across state lines)");
+  abroad_flag("telemed_act", "TELE-MED Act");
 
   window("registration", "telehealth registrations and special telemedicine licenses");
   s.push_back(text("registration.pathways_file", {}, "CSV of states offering a registration or special license",
@@ -529,8 +544,10 @@ std::vector<ParamSpec> build_specs() {
   s.push_back(date("waiver.start_date", "first day of the emergency waiver in every state"));
   s.push_back(date("waiver.default_end_date", "last day of the waiver in states without a date in the end-dates file"));
   s.push_back(text("waiver.end_dates_file", {}, "CSV of last waiver day by state", "scenarios/data/README.md"));
+  abroad_flag("waiver", "emergency waiver");
 
   window("national_license", "national license");
+  abroad_flag("national_license", "national license");
   s.push_back(real("national_license.fee_usd", 0, big, "USD", "fee for the national license", assumed));
   s.push_back(real("national_license.processing_days_low", 0, 3650, "days", "shortest national review", assumed));
   s.push_back(real("national_license.processing_days_high", 0, 3650, "days", "longest national review", assumed));
@@ -581,6 +598,7 @@ std::vector<ParamSpec> build_specs() {
                    "scenario-specific"));
   s.push_back(real("exceptions.emergency_share", 0, 1, "fraction",
                    "share of new episodes of the emergency specialty that are emergencies", assumed));
+  abroad_flag("exceptions", "consultation and emergency telepsychiatry exceptions");
   s.push_back(text("exceptions.emergency_specialty", {}, "specialty whose emergencies the exception covers",
                    "scenario-specific"));
   s.push_back(date("controlled_substances.flexibility_start_date",

@@ -12,6 +12,7 @@ class Exceptions final : public Regime {
   explicit Exceptions(const RegimeBuildContext& ctx) : n_us_(ctx.scenario.places.us.size()) {
     consultation_ = ctx.scenario.boolean("exceptions.consultation_enabled");
     emergency_ = ctx.scenario.boolean("exceptions.emergency_telepsychiatry_enabled");
+    abroad_ok_ = ctx.scenario.boolean("exceptions.clinicians_abroad_eligible");
   }
   std::string_view name() const override { return "exceptions"; }
 
@@ -25,15 +26,18 @@ class Exceptions final : public Regime {
   // The national pool is searched only for queries the exception covers; the
   // care code asks grants() for the authority of the encounter it finds.
   Authority national_grant(const Workforce& w, ClinicianId c, int) const override {
-    return w.active[c] != 0 ? Authority::consultation_exception : Authority::none;
+    return eligible(w, c) ? Authority::consultation_exception : Authority::none;
   }
   Authority grants(const Workforce& w, ClinicianId c, const EncounterQuery& q) const override {
-    return w.active[c] != 0 ? applies(q) : Authority::none;
+    return eligible(w, c) ? applies(q) : Authority::none;
   }
 
  private:
+  bool eligible(const Workforce& w, ClinicianId c) const {
+    return w.active[c] != 0 && (abroad_ok_ || !w.is_abroad(c));
+  }
   std::size_t n_us_;
-  bool consultation_, emergency_;
+  bool consultation_, emergency_, abroad_ok_;
 };
 
 }  // namespace

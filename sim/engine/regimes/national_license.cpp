@@ -16,6 +16,7 @@ class NationalLicense final : public Regime {
     days_ = {sc.real("national_license.processing_days_low"), sc.real("national_license.processing_days_high")};
     uptake_ = sc.real("national_license.initial_uptake_share");
     paperwork_ = ctx.params.paperwork_hours;
+    abroad_ok_ = sc.boolean("national_license.clinicians_abroad_eligible");
   }
   std::string_view name() const override { return "national_license"; }
 
@@ -23,13 +24,15 @@ class NationalLicense final : public Regime {
     return window_.contains(q.day) && q.location < n_us_;
   }
   Authority national_grant(const Workforce& w, ClinicianId c, int) const override {
-    return w.has(c, flag_national_license) ? Authority::national_license : Authority::none;
+    return w.has(c, flag_national_license) && (abroad_ok_ || !w.is_abroad(c)) ? Authority::national_license
+                                                                              : Authority::none;
   }
   Authority grants(const Workforce& w, ClinicianId c, const EncounterQuery& q) const override {
     return opens_national_pool(q) ? national_grant(w, c, q.day) : Authority::none;
   }
   std::optional<PathwayOffer> offer(const Workforce& w, ClinicianId c, std::size_t, int day) const override {
     if (!window_.contains(day) || w.active[c] == 0 || w.has(c, flag_national_license)) return std::nullopt;
+    if (!abroad_ok_ && w.is_abroad(c)) return std::nullopt;
     return PathwayOffer{Pathway::national_license, Authority::national_license, fee_, paperwork_,
                         days_.first, days_.second, 1.0, false};
   }
@@ -57,6 +60,7 @@ class NationalLicense final : public Regime {
   Window window_;
   std::size_t n_us_;
   double fee_, uptake_, paperwork_;
+  bool abroad_ok_;
   std::pair<double, double> days_;
   std::uint64_t seed_ = 0;
   std::uint32_t replicate_ = 0;

@@ -138,9 +138,7 @@ void RegimeSet::on_paid_claim(Workforce& w, ClinicianId c, Authority a, std::siz
 
 std::optional<PathwayOffer> RegimeSet::best_offer(const Workforce& w, ClinicianId c, std::size_t j, int day,
                                                   double daily_value, OfferScope scope) const {
-  const auto cost = [&](const PathwayOffer& o) {
-    return o.fee_usd + o.paperwork_hours * params_.hourly_value_usd + 0.5 * (o.days_low + o.days_high) * daily_value;
-  };
+  const auto cost = [&](const PathwayOffer& o) { return offer_cost(o, daily_value); };
   std::optional<PathwayOffer> best;
   if (w.active[c] != 0) {
     const auto& reg = params_.regulators[j];
@@ -169,7 +167,16 @@ void RegimeSet::grant(Workforce& w, ClinicianId c, std::size_t j, const PathwayO
 }
 
 void RegimeSet::start_day(int day, RegimeServices& services) {
-  for (auto& r : regimes_) r->start_day(day, services);
+  // An application a regime files itself is stamped with that regime, so the
+  // grant reaches its on_granted (as best_offer does for the others).
+  for (std::size_t i = 0; i < regimes_.size(); ++i) {
+    RegimeServices own{services.workforce, [&, i](ClinicianId c, std::size_t j, const PathwayOffer& offer) {
+                         PathwayOffer stamped = offer;
+                         stamped.regime = static_cast<int>(i);
+                         services.apply(c, j, stamped);
+                       }};
+    regimes_[i]->start_day(day, own);
+  }
 }
 
 const std::array<PayerCoverage, payer_count>& RegimeSet::coverage(int day) const {

@@ -55,6 +55,11 @@ class RegimeSet {
   /// Applies a granted application: full/compact licenses here, others by the
   /// regime that offered them.
   void grant(Workforce& w, ClinicianId c, std::size_t j, const PathwayOffer& offer, int day);
+  /// What an offer costs the clinician: fee, paperwork hours at their value, and
+  /// the mean review time at `daily_value` a day of waiting.
+  double offer_cost(const PathwayOffer& o, double daily_value) const {
+    return o.fee_usd + o.paperwork_hours * params_.hourly_value_usd + 0.5 * (o.days_low + o.days_high) * daily_value;
+  }
   void start_day(int day, RegimeServices& services);
 
   // --- dated context ---------------------------------------------------------

@@ -9,7 +9,9 @@ namespace {
 
 class TelemedAct final : public Regime {
  public:
-  explicit TelemedAct(const RegimeBuildContext& ctx) : window_(ctx.window("telemed_act")), n_us_(ctx.scenario.places.us.size()) {}
+  explicit TelemedAct(const RegimeBuildContext& ctx)
+      : window_(ctx.window("telemed_act")), n_us_(ctx.scenario.places.us.size()),
+        abroad_ok_(ctx.scenario.boolean("telemed_act.clinicians_abroad_eligible")) {}
   std::string_view name() const override { return "telemed_act"; }
 
   bool opens_national_pool(const EncounterQuery& q) const override {
@@ -17,7 +19,7 @@ class TelemedAct final : public Regime {
            q.payer == static_cast<std::uint8_t>(Payer::medicare) && q.location < n_us_;
   }
   Authority national_grant(const Workforce& w, ClinicianId c, int) const override {
-    return w.active[c] != 0 ? Authority::telemed_act : Authority::none;
+    return w.active[c] != 0 && (abroad_ok_ || !w.is_abroad(c)) ? Authority::telemed_act : Authority::none;
   }
   Authority grants(const Workforce& w, ClinicianId c, const EncounterQuery& q) const override {
     return opens_national_pool(q) ? national_grant(w, c, q.day) : Authority::none;
@@ -26,6 +28,7 @@ class TelemedAct final : public Regime {
  private:
   Window window_;
   std::size_t n_us_;
+  bool abroad_ok_;
 };
 
 }  // namespace

@@ -9,7 +9,7 @@ namespace {
 
 class Waiver final : public Regime {
  public:
-  explicit Waiver(const RegimeBuildContext& ctx) {
+  explicit Waiver(const RegimeBuildContext& ctx) : abroad_ok_(ctx.scenario.boolean("waiver.clinicians_abroad_eligible")) {
     const int start = ctx.day_of_key("waiver.start_date").value_or(0);
     const auto default_end = ctx.day_of_key("waiver.default_end_date");
     // End dates are the last day a waiver applied.
@@ -30,7 +30,7 @@ class Waiver final : public Regime {
            windows_[q.location].contains(q.day);
   }
   Authority national_grant(const Workforce& w, ClinicianId c, int) const override {
-    return w.active[c] != 0 ? Authority::waiver : Authority::none;
+    return w.active[c] != 0 && (abroad_ok_ || !w.is_abroad(c)) ? Authority::waiver : Authority::none;
   }
   Authority grants(const Workforce& w, ClinicianId c, const EncounterQuery& q) const override {
     return opens_national_pool(q) ? national_grant(w, c, q.day) : Authority::none;
@@ -38,6 +38,7 @@ class Waiver final : public Regime {
 
  private:
   std::vector<Window> windows_;
+  bool abroad_ok_;
 };
 
 }  // namespace

@@ -1,0 +1,272 @@
+// Each shipped regime file against its baseline at the file's own values: one
+// year at 1:1000 after the shipped spin-up, eight replicates with common random
+// numbers (replicate r of both runs draws every stream alike), paired intervals.
+// Nothing here raises a capacity or a rate: these are the answers a user gets.
+// (Test names start with "shipped": the sanitizer preset skips these long runs.)
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <functional>
+#include <map>
+#include <numeric>
+
+#include "model/authority.hpp"
+#include "support.hpp"
+
+using namespace licsim;
+
+namespace {
+
+constexpr int replicates = 8;
+constexpr double t95 = 2.365, t99 = 3.499;  // Student's t, 7 degrees of freedom
+
+const Results& shipped(const std::string& name, const std::vector<std::string>& overrides = {}) {
+  static std::map<std::string, Results> cache;  // each run once per test binary
+  std::string key = name;
+  for (const auto& o : overrides) key += " " + o;
+  if (auto it = cache.find(key); it != cache.end()) return it->second;
+  Scenario s = load_scenario_file(test::source_dir() / "scenarios" / (name + ".toml"));
+  for (const auto& o : overrides) apply_override(s, o);
+  finalize_scenario(s);
+  RunOptions o;
+  o.scale = 0.001;
+  o.seed = 2026;
+  o.replicates = replicates;
+  o.threads = 0;
+  return cache.emplace(key, run(s, o)).first->second;
+}
+
+using PerReplicate = std::function<double(const Results&, int)>;
+
+struct Paired {
+  double mean, half95, half99;
+  bool up() const { return mean - half95 > 0; }
+  bool down() const { return mean + half95 < 0; }
+  bool within_noise() const { return std::fabs(mean) <= half99; }
+  bool not_up() const { return mean - half95 <= 0; }
+};
+
+/// Reform minus baseline, replicate by replicate.
+Paired paired(const Results& base, const Results& reform, const PerReplicate& f) {
+  std::vector<double> d;
+  for (int r = 0; r < replicates; ++r) d.push_back(f(reform, r) - f(base, r));
+  const double mean = std::accumulate(d.begin(), d.end(), 0.0) / replicates;
+  double ss = 0;
+  for (double x : d) ss += (x - mean) * (x - mean);
+  const double se = std::sqrt(ss / (replicates - 1) / replicates);
+  return {mean, t95 * se, t99 * se};
+}
+
+PerReplicate daily(DailyMetric m) {
+  return [m](const Results& r, int rep) { return r.total(rep, m); };
+}
+
+PerReplicate authority(Authority a, int slot = 0) {
+  return [a, slot](const Results& r, int rep) {
+    double sum = 0;
+    for (int m = 0; m < r.months; ++m)
+      for (std::size_t j = 0; j < r.jurisdictions.size(); ++j)
+        sum += r.by_authority[r.monthly_index(rep, m, j, authority_count * 2) + static_cast<std::size_t>(a) * 2 + slot];
+    return sum;
+  };
+}
+
+/// Breakdown metric of one payer.
+PerReplicate payer_metric(BreakdownMetric b, Payer payer) {
+  return [b, payer](const Results& r, int rep) {
+    const std::size_t S = r.specialties.size(), cells_per_rep = r.breakdown.size() / replicates / breakdown_metric_count;
+    const std::size_t per_payer = area_count * S;
+    double sum = 0;
+    for (std::size_t i = 0; i < cells_per_rep; ++i)
+      if ((i / per_payer) % payer_count == static_cast<std::size_t>(payer))
+        sum += r.breakdown[(static_cast<std::size_t>(rep) * cells_per_rep + i) * breakdown_metric_count + b];
+    return sum;
+  };
+}
+
+/// Telemedicine encounters whose clinician is in one of `places` (by code).
+PerReplicate tele_from(std::vector<std::string> places) {
+  return [places](const Results& r, int rep) {
+    const std::size_t n = r.places.size();
+    double sum = 0;
+    for (const auto& code : places) {
+      const auto c = static_cast<std::size_t>(std::find(r.places.begin(), r.places.end(), code) - r.places.begin());
+      REQUIRE(c < n);
+      for (int m = 0; m < r.months; ++m)
+        for (std::size_t p = 0; p < n; ++p)
+          sum += r.flows[(((static_cast<std::size_t>(rep) * r.months + m) * n + p) * n + c) * modality_count + 1];
+    }
+    return sum;
+  };
+}
+
+/// Telemedicine encounters across a state line with the patient located in one
+/// of the jurisdictions marked in `into` (or, with `inside = false`, in the others).
+PerReplicate cross_state_into(std::vector<bool> into, bool inside = true) {
+  return [into, inside](const Results& r, int rep) {
+    const std::size_t n = r.places.size(), n_us = r.jurisdictions.size();
+    double sum = 0;
+    for (int m = 0; m < r.months; ++m)
+      for (std::size_t p = 0; p < n_us; ++p) {
+        if (into[p] != inside) continue;
+        for (std::size_t c = 0; c < n_us; ++c)
+          if (c != p) sum += r.flows[(((static_cast<std::size_t>(rep) * r.months + m) * n + p) * n + c) * modality_count + 1];
+      }
+    return sum;
+  };
+}
+
+/// Mean days from application to grant over the granted licenses (full and compact).
+PerReplicate days_to_license() {
+  return [](const Results& r, int rep) {
+    double granted = 0, days = 0;
+    for (int m = 0; m < r.months; ++m)
+      for (std::size_t j = 0; j < r.jurisdictions.size(); ++j)
+        for (Pathway p : {Pathway::full_license, Pathway::compact}) {
+          const std::size_t i = r.monthly_index(rep, m, j, pathway_count * 4) + static_cast<std::size_t>(p) * 4;
+          granted += r.by_pathway[i + 1];
+          days += r.by_pathway[i + 2];
+        }
+    return days / granted;
+  };
+}
+
+double sum_over_replicates(const Results& r, const PerReplicate& f) {
+  double s = 0;
+  for (int rep = 0; rep < replicates; ++rep) s += f(r, rep);
+  return s;
+}
+
+#define CHECK_PAIRED(expr, direction)                          \
+  do {                                                         \
+    const Paired p_ = (expr);                                  \
+    CAPTURE(p_.mean);                                          \
+    CAPTURE(p_.half95);                                        \
+    CHECK(p_.direction());                                     \
+  } while (0)
+
+}  // namespace
+
+TEST_CASE("shipped imlc: compact licenses in use, faster licensing, care otherwise within noise") {
+  const Results& base = shipped("state_only");
+  const Results& imlc = shipped("imlc");
+  CHECK(sum_over_replicates(imlc, authority(Authority::compact_license)) > 0);
+  CHECK_PAIRED(paired(base, imlc, days_to_license()), down);
+  CHECK_PAIRED(paired(base, imlc, daily(m_served_in_person)), within_noise);
+  CHECK_PAIRED(paired(base, imlc, daily(m_unmet)), not_up);  // access is no worse (slightly better)
+  // Scope: only member boards issue compact licenses.
+  const Scenario sc = test::baseline();
+  std::vector<bool> member(imlc.jurisdictions.size(), false);
+  for (const auto& row : sc.tables.at("compact.members_file").rows) member[*sc.places.find(row[0])] = true;
+  for (std::size_t j = 0; j < member.size(); ++j) {
+    if (member[j]) continue;
+    double applications = 0;
+    for (int rep = 0; rep < replicates; ++rep)
+      for (int m = 0; m < imlc.months; ++m)
+        applications += imlc.by_pathway[imlc.monthly_index(rep, m, j, pathway_count * 4) +
+                                        static_cast<std::size_t>(Pathway::compact) * 4];
+    CAPTURE(imlc.jurisdictions[j]);
+    CHECK(applications == 0);
+  }
+}
+
+TEST_CASE("shipped telemed_act: more Medicare telemedicine across state lines, other payers within noise") {
+  const Results& base = shipped("state_only");
+  const Results& act = shipped("telemed_act");
+  CHECK(sum_over_replicates(act, authority(Authority::telemed_act)) > 0);
+  CHECK_PAIRED(paired(base, act, payer_metric(b_served_telehealth_cross_state, Payer::medicare)), up);
+  // Other payers gain nothing (Medicare patients may take some of the same
+  // clinicians' telemedicine time: a crowd-out, docs/regimes.md).
+  for (Payer p : {Payer::medicaid, Payer::private_insurance}) {
+    CAPTURE(static_cast<int>(p));
+    CHECK_PAIRED(paired(base, act, payer_metric(b_served_telehealth_cross_state, p)), not_up);
+    CHECK_PAIRED(paired(base, act, payer_metric(b_served_telehealth, p)), not_up);
+  }
+}
+
+TEST_CASE("shipped registration: registrants treat patients in the offering states, not elsewhere") {
+  const Results& base = shipped("state_only");
+  const Results& reg = shipped("registration");
+  CHECK(sum_over_replicates(reg, authority(Authority::registration)) > 0);
+  const Scenario sc = test::baseline({"registration.enabled=true"});
+  std::vector<bool> offers(reg.jurisdictions.size(), false);
+  for (const auto& row : sc.tables.at("registration.pathways_file").rows) offers[*sc.places.find(row[0])] = true;
+  // At the shipped fees registrations mostly replace full licenses that
+  // clinicians would have sought anyway: the same access for less licensing spend.
+  CHECK_PAIRED(paired(base, reg, daily(m_licensure_spend_usd)), down);
+  CHECK_PAIRED(paired(base, reg, cross_state_into(offers)), within_noise);
+  CHECK_PAIRED(paired(base, reg, cross_state_into(offers, false)), not_up);
+}
+
+TEST_CASE("shipped international_recognition: partner-country clinicians treat US patients, others do not change") {
+  const Results& base = shipped("state_only");
+  const Results& rec = shipped("international_recognition");
+  CHECK(sum_over_replicates(rec, authority(Authority::supervised)) > 0);
+  CHECK_PAIRED(paired(base, rec, tele_from({"CAN", "GBR"})), up);
+  CHECK_PAIRED(paired(base, rec, daily(m_served_telehealth_international)), up);
+  CHECK_PAIRED(paired(base, rec, tele_from({"AUS", "IND", "MEX", "PHL"})), within_noise);
+  CHECK_PAIRED(paired(base, rec, daily(m_unmet)), within_noise);
+}
+
+TEST_CASE("shipped national_license: national licensees in use, more cross-state telemedicine") {
+  const Results& base = shipped("state_only");
+  const Results& nat = shipped("national_license");
+  CHECK(sum_over_replicates(nat, authority(Authority::national_license)) > 0);
+  CHECK_PAIRED(paired(base, nat, daily(m_served_telehealth_cross_state)), up);
+  CHECK_PAIRED(paired(base, nat, daily(m_episodes)), within_noise);
+}
+
+TEST_CASE("shipped covid_waiver: the waiver itself adds cross-state telemedicine, and stops when it ends") {
+  // Against the same 2020-2022 file without the waiver: the coverage change is in both.
+  const Results& base = shipped("covid_waiver", {"waiver.enabled=false"});
+  const Results& waiver = shipped("covid_waiver");
+  CHECK(sum_over_replicates(waiver, authority(Authority::waiver)) > 0);
+  CHECK_PAIRED(paired(base, waiver, daily(m_served_telehealth_cross_state)), up);
+  CHECK_PAIRED(paired(base, waiver, daily(m_episodes)), within_noise);
+  // Most waivers end by mid-2022 (data/waiver_end_dates.csv; NH and VT in 2023):
+  // December 2022 has a small fraction of December 2020's waiver encounters.
+  const auto waiver_month = [&](int month) {
+    double s = 0;
+    for (int rep = 0; rep < replicates; ++rep)
+      for (std::size_t j = 0; j < waiver.jurisdictions.size(); ++j)
+        s += waiver.by_authority[waiver.monthly_index(rep, month, j, authority_count * 2) +
+                                 static_cast<std::size_t>(Authority::waiver) * 2];
+    return s;
+  };
+  REQUIRE(waiver.months == 36);
+  CHECK(waiver_month(35) < 0.2 * waiver_month(11));
+}
+
+TEST_CASE("shipped combined: every module it switches on is used") {
+  const Results& base = shipped("state_only");
+  const Results& combined = shipped("combined");
+  for (Authority a : {Authority::compact_license, Authority::registration, Authority::waiver,
+                      Authority::consultation_exception}) {
+    CAPTURE(authority_names[static_cast<std::size_t>(a)]);
+    CHECK(sum_over_replicates(combined, authority(a)) > 0);
+  }
+  CHECK_PAIRED(paired(base, combined, daily(m_served_telehealth_cross_state)), up);
+}
+
+TEST_CASE("shipped state_only starts in a steady state: month 1 within noise of month 12") {
+  const Results& r = shipped("state_only");
+  REQUIRE(r.months == 12);
+  const auto month_total = [&](DailyMetric metric, int month) {
+    double s = 0;
+    for (int rep = 0; rep < replicates; ++rep)
+      for (int d = r.month_start_day[static_cast<std::size_t>(month)];
+           d < (month + 1 < r.months ? r.month_start_day[static_cast<std::size_t>(month) + 1] : r.days); ++d)
+        for (std::size_t j = 0; j < r.jurisdictions.size(); ++j) s += r.daily[r.daily_index(rep, d, j, metric)];
+    return s;
+  };
+  // January and December have 31 days each; counts are Poisson at the least.
+  for (DailyMetric m : {m_episodes, m_served_in_person, m_served_telehealth_in_state, m_unmet,
+                        m_adverse_events, m_continuity_encounters}) {
+    const double first = month_total(m, 0), last = month_total(m, 11);
+    CAPTURE(daily_metrics[static_cast<std::size_t>(m)].name);
+    CAPTURE(first);
+    CAPTURE(last);
+    CHECK(first > 0);
+    CHECK(std::fabs(last - first) <= 3 * std::sqrt(first + last));
+  }
+}
