@@ -188,7 +188,7 @@ py::tuple metric_table(const Array& table) {
   for (const auto& info : table)
     out.append(py::make_tuple(std::string(info.name), std::string(info.units),
                               info.basis == licsim::Basis::board ? "board" : "patient_home",
-                              std::string(info.description)));
+                              std::string(info.description), info.is_count()));
   return py::tuple(out);
 }
 
@@ -352,6 +352,9 @@ PYBIND11_MODULE(_core, m) {
       .def_property_readonly("harm_causes", [](const std::shared_ptr<Run>& r) {
         return monthly_view(r, r->results.harm_causes, {licsim::harm_cause_count});
       }, "[replicate, month, jurisdiction, cause]")
+      .def_property_readonly("wait_quantiles", [](const std::shared_ptr<Run>& r) {
+        return monthly_view(r, r->results.wait_quantiles, {static_cast<py::ssize_t>(licsim::wait_quantile_levels.size())});
+      }, "[replicate, month, jurisdiction, wait quantile (p50, p90)]: days from arrival to service")
       .def("headline", [](const Run& r) { return headline_rows(r.results); },
            "Headline rows (metric, units, mean, low, high), as `licsim run` prints them.")
       .def("save", &save, py::arg("path"), py::arg("force") = false,
@@ -372,6 +375,7 @@ PYBIND11_MODULE(_core, m) {
   m.attr("age_band_names") = names(licsim::age_band_names);
   m.attr("authority_names") = names(licsim::authority_names);
   m.attr("pathway_names") = names(licsim::pathway_names);
+  m.attr("wait_quantile_names") = names(licsim::wait_quantile_names);
   m.attr("disruption_outcome_names") = names(licsim::disruption_outcome_names);
   m.attr("harm_cause_names") = names(licsim::harm_cause_names);
 }

@@ -238,10 +238,10 @@ class Result:
         coords = self._common(monthly=False)
         coords["jurisdiction"] = _coord(np.array(self.jurisdictions, dtype=object), "US jurisdiction (USPS code)")
         data_vars = {}
-        for k, (name, units, basis, description) in enumerate(_core.daily_metrics):
+        for k, (name, units, basis, description, count) in enumerate(_core.daily_metrics):
             values = self._wait_days_mean() if name == "wait_days_mean" else self.daily[..., k]
             where = "issuing board" if basis == "board" else "patient's home"
-            data_vars[name] = (dims, _as_written(values, units == "1"),
+            data_vars[name] = (dims, _as_written(values, count),
                                {"units": units, "long_name": f"{description} [jurisdiction: {where}]"})
         description = ("daily metrics by replicate, day and jurisdiction (patient's home jurisdiction, or "
                        "the issuing board for board variables)")
@@ -255,7 +255,7 @@ class Result:
         coords["area"] = _coord(np.array(_core.area_names, dtype=object), "patient's area")
         coords["specialty"] = _coord(np.array(self.specialties, dtype=object), "specialty group")
         data_vars = {}
-        for k, (name, units, _, description) in enumerate(_core.breakdown_metrics):
+        for k, (name, units, _, description, _count) in enumerate(_core.breakdown_metrics):
             data_vars[name] = (dims, _as_written(self.breakdown[..., k], True),
                                {"units": units, "long_name": description})
         description = "monthly totals by replicate, month, home jurisdiction, payer, area and specialty"
@@ -283,6 +283,8 @@ class Result:
         coords["outcome"] = _coord(np.array(_core.disruption_outcome_names, dtype=object),
                                    "what became of a relationship cut by a rule change")
         coords["cause"] = _coord(np.array(_core.harm_cause_names, dtype=object), "attributed cause of harm")
+        coords["wait_quantile"] = _coord(np.array(_core.wait_quantile_names, dtype=object),
+                                         "quantile of the days from an episode's start to its service")
         lead = ("replicate", "month", "jurisdiction")
         by_authority, by_pathway = self.by_authority, self.by_pathway
         granted = by_pathway[..., 1]
@@ -316,10 +318,15 @@ class Result:
                 "[jurisdiction: patient's home]"),
             "adverse_events_by_cause": var(
                 "cause", self.harm_causes, "adverse events by attributed cause [jurisdiction: patient's home]"),
+            "wait_days_quantile": var(
+                "wait_quantile", self._run.wait_quantiles,
+                "median and 90th percentile of the days from an episode's start to its service, over the month's "
+                "served episodes (NaN when none) [jurisdiction: patient's home]", count=False, units="days"),
         }
         description = ("monthly regime outcomes by jurisdiction: encounters and harm by the authority the clinician "
-                       "acted under, licensing by pathway, relationships cut by rule changes, adverse events by cause")
-        dims = (*lead, "authority", "pathway", "outcome", "cause")
+                       "acted under, licensing by pathway, relationships cut by rule changes, adverse events by cause, "
+                       "waiting-time quantiles")
+        dims = (*lead, "authority", "pathway", "outcome", "cause", "wait_quantile")
         return self._with_dims(dims, coords), data_vars, description
 
 

@@ -62,6 +62,9 @@ void Boards::decide(std::uint32_t id, int day, Workforce& w, std::vector<std::ve
   const std::size_t j = app.jurisdiction;
   w.pending[c] &= ~(std::uint64_t{1} << j);
   --pending_count_[j];
+  // Reviewing costs the board in proportion to the pathway's paperwork.
+  ledger(j, m_board_processing_cost_usd) +=
+      params_.review_cost_usd * (params_.paperwork_hours > 0 ? app.offer.paperwork_hours / params_.paperwork_hours : 1.0);
   Stream rng(seed_, replicate_, Purpose::regulator, static_cast<std::uint64_t>(day), id, 1);
   // A clinician under sanction has no clean record and is refused.
   if (!w.available(c, day) || !rng.bernoulli(app.offer.approval_prob)) return;

@@ -41,6 +41,7 @@ CarePartition::CarePartition(std::size_t specialty, const CareContext& ctx)
   disruption_ledger_.assign(n_us * disruption_outcome_count, 0.0);
   cause_ledger_.assign(n_us * harm_cause_count, 0.0);
   breakdown_.assign(n_us * payer_count * area_count * breakdown_metric_count, 0.0);
+  wait_histogram_.assign(n_us * wait_histogram_bins, 0.0);
   booked_.assign(n_us, 0.0);
   neighbour_mask_.assign(n_us, 0);
   for (std::size_t j = 0; j < n_us; ++j)
@@ -184,7 +185,10 @@ CarePartition::Match CarePartition::try_known(const CareContext& ctx, Episode& e
       return m;
     }
     // The clinician may not follow the patient where the patient now is.
-    if (a == Authority::none) disrupted = true;
+    if (a == Authority::none) {
+      disrupted = true;
+      metric(ctx.population.strata()[ep.stratum].home, m_unauthorized_declined) += 1;
+    }
   }
   if (reachable && w.can_see_in_person(c, day)) {
     m.clinician = c;
@@ -215,6 +219,7 @@ CarePartition::Match CarePartition::try_platform(const CareContext& ctx, Episode
         m.authority = a;
         return m;
       }
+      metric(ctx.population.strata()[ep.stratum].home, m_unauthorized_declined) += 1;
     }
   }
   bool open_to_licensees = false;  // could an out-of-state license have served it?
@@ -229,6 +234,8 @@ CarePartition::Match CarePartition::try_platform(const CareContext& ctx, Episode
     Pool& remote_pool = w.telehealth[remote];
     const bool local_only = rng.bernoulli(pp.local_network_share);
     open_to_licensees = !local_only;
+    // The platform checks the license for the patient's location (its compliance cost).
+    metric(ctx.population.strata()[ep.stratum].home, m_platform_compliance_cost_usd) += pp.verification_cost_usd;
     const std::size_t n_all = local_pool.members.size() + remote_pool.members.size();
     const bool local_first = local_only || (n_all > 0 && rng.below(n_all) < local_pool.members.size());
     const std::pair<Pool*, std::uint64_t> local_key{&local_pool, local_pool_key | local},
@@ -418,8 +425,10 @@ void CarePartition::serve(const CareContext& ctx, Episode& ep, const Match& m, s
   // Access and cost.
   const std::size_t clinician_place = w.location[c];
   const double km = params.round_trip_km_urban * (st.rural ? params.rural_distance_multiplier : 1.0);
-  double cost = (tele ? sp_.price_telehealth_usd : sp_.price_in_person_usd) *
-                ctx.regimes.coverage(day)[st.payer].cost_share;
+  const double price = tele ? sp_.price_telehealth_usd : sp_.price_in_person_usd;
+  const double cost_share = ctx.regimes.coverage(day)[st.payer].cost_share;
+  double cost = price * cost_share;
+  metric(st.home, m_payer_cost_usd) += price * (1.0 - cost_share);
   if (tele) {
     metric(st.home, m_travel_km_avoided) += km;
     const bool international = w.is_abroad(c) || !ctx.places.is_us(loc);
@@ -442,6 +451,8 @@ void CarePartition::serve(const CareContext& ctx, Episode& ep, const Match& m, s
   }
   metric(st.home, m_patient_cost_usd) += cost;
   metric(st.home, m_wait_days_sum) += day - ep.arrival;
+  wait_histogram_[st.home * wait_histogram_bins +
+                  std::min<std::size_t>(static_cast<std::size_t>(day - ep.arrival), wait_histogram_bins - 1)] += 1;
   if (m.known) metric(st.home, m_continuity_encounters) += 1;
   flows_[(static_cast<std::size_t>(loc) * ctx.places.size() + clinician_place) * modality_count +
          static_cast<std::size_t>(m.modality)] += 1;
@@ -462,7 +473,30 @@ void CarePartition::serve(const CareContext& ctx, Episode& ep, const Match& m, s
   factor[static_cast<int>(HarmCause::supervision_gap)] = ctx.regimes.harm_multiplier(w, c, m.authority);
   double p = sp_.adverse_event_prob * w.risk[c];
   for (double f : factor) p *= f;
-  const bool harmed = rng.bernoulli(std::min(1.0, p));
+  p = std::min(1.0, p);
+  const bool harmed = rng.bernoulli(p);
+
+  // Expected values of the rare outcomes (probability or expected amount of
+  // each, given this encounter), so rates are resolved at any scale.
+  const std::size_t forum = ctx.places.is_us(loc) ? loc : st.home;  // where a claim is adjudicated
+  const bool cross_border = w.is_abroad(c) || clinician_place != loc;
+  const bool insured = lawful && (!w.is_abroad(c) || w.has(c, flag_insured_abroad));
+  const double claim_p = p * params.claim_prob_per_adverse_event;
+  const double indemnity_expected =
+      claim_p * params.paid_share * params.mean_indemnity_usd * params.regulators[forum].indemnity_multiplier;
+  metric(st.home, m_adverse_events_expected) += p;
+  metric(st.home, m_malpractice_claims_expected) += claim_p;
+  if (cross_border) metric(st.home, m_malpractice_claims_cross_border_expected) += claim_p;
+  metric(st.home, m_indemnity_usd_expected) += indemnity_expected;
+  if (!insured) metric(st.home, m_uncovered_exposure_usd_expected) += indemnity_expected;
+  if (const double m_sup = factor[static_cast<int>(HarmCause::supervision_gap)]; m_sup != 1.0 && m_sup > 0)
+    metric(st.home, m_adverse_events_averted_by_supervision_expected) += std::min(1.0, p / m_sup) - p;
+  if (!lawful && ctx.places.is_us(loc)) {
+    const auto& reg = params.regulators[loc];
+    const double detect = p * reg.detection_prob_after_harm + (1.0 - p) * reg.detection_prob;
+    metric(st.home, m_unauthorized_detected_expected) += detect;
+    if (!w.is_abroad(c)) metric(st.home, m_sanctions_expected) += detect;
+  }
   const std::size_t home_authority = (st.home * authority_count + static_cast<std::size_t>(m.authority)) * 2;
   authority_ledger_[home_authority] += 1;
   if (harmed) {
@@ -486,15 +520,14 @@ void CarePartition::serve(const CareContext& ctx, Episode& ep, const Match& m, s
     cause_ledger_[st.home * harm_cause_count + cause] += 1;
     if (rng.bernoulli(params.claim_prob_per_adverse_event)) {
       metric(st.home, m_malpractice_claims) += 1;
+      if (cross_border) metric(st.home, m_malpractice_claims_cross_border) += 1;
       breakdown(ctx, day, st, b_malpractice_claims) += 1;
       if (rng.bernoulli(params.paid_share)) {
         // Adjudicated where the patient was (home law when the patient was abroad).
-        const std::size_t forum = ctx.places.is_us(loc) ? loc : st.home;
         const double indemnity = rng.lognormal_with_mean(
             params.mean_indemnity_usd * params.regulators[forum].indemnity_multiplier, params.indemnity_sigma);
         metric(st.home, m_indemnity_usd) += indemnity;
         // Policies cover only practice where the clinician is authorized.
-        const bool insured = lawful && (!w.is_abroad(c) || w.has(c, flag_insured_abroad));
         if (!insured) metric(st.home, m_uncovered_exposure_usd) += indemnity;
         ctx.regimes.on_paid_claim(w, c, m.authority, forum, day);
       }

@@ -93,6 +93,8 @@ class alignas(64) CarePartition {  // no cache line shared with another partitio
   std::vector<double>& cause_ledger() { return cause_ledger_; }
   /// The day's breakdown by [US jurisdiction][payer][area][BreakdownMetric].
   std::vector<double>& breakdown_ledger() { return breakdown_; }
+  /// Served episodes by [US jurisdiction][days waited] since the engine last cleared it.
+  std::vector<double>& wait_histogram() { return wait_histogram_; }
 
  private:
   struct Match {
@@ -131,7 +133,7 @@ class alignas(64) CarePartition {  // no cache line shared with another partitio
   std::vector<Episode> waiting_, next_waiting_, today_;
   std::vector<std::vector<Episode>> follow_ups_by_day_;
   std::vector<double> ledger_, flows_, unmet_telehealth_;
-  std::vector<double> authority_ledger_, disruption_ledger_, cause_ledger_, breakdown_;
+  std::vector<double> authority_ledger_, disruption_ledger_, cause_ledger_, breakdown_, wait_histogram_;
   std::vector<std::pair<PatientId, ClinicianId>> relationships_;
   std::vector<double> platform_cumulative_;
   std::vector<double> booked_;  ///< by US jurisdiction: booked appointments not yet due

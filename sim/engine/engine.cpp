@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <sstream>
 
 #include "core/errors.hpp"
@@ -79,6 +80,32 @@ void add_breakdown(Results& r, int replicate, int month, std::size_t specialty, 
       r.breakdown[((base + cell) * S + specialty) * breakdown_metric_count + m] += day[cell * breakdown_metric_count + m];
 }
 
+/// The month's waiting-time quantiles by jurisdiction from the partitions'
+/// histograms, which are then cleared for the next month.
+void record_wait_quantiles(std::vector<CarePartition>& partitions, Results& r, int replicate, int month) {
+  const std::size_t n_us = r.jurisdictions.size();
+  std::vector<double> hist(wait_histogram_bins);
+  for (std::size_t j = 0; j < n_us; ++j) {
+    std::fill(hist.begin(), hist.end(), 0.0);
+    for (auto& part : partitions) {
+      auto& h = part.wait_histogram();
+      for (std::size_t b = 0; b < wait_histogram_bins; ++b) hist[b] += h[j * wait_histogram_bins + b];
+    }
+    double total = 0;
+    for (double x : hist) total += x;
+    for (std::size_t q = 0; q < wait_quantile_levels.size(); ++q) {
+      double value = std::numeric_limits<double>::quiet_NaN(), cumulative = 0;
+      for (std::size_t b = 0; total > 0 && b < wait_histogram_bins; ++b)
+        if ((cumulative += hist[b]) >= wait_quantile_levels[q] * total) {
+          value = static_cast<double>(b);
+          break;
+        }
+      r.wait_quantiles[r.monthly_index(replicate, month, j, wait_quantile_levels.size()) + q] = value;
+    }
+  }
+  for (auto& part : partitions) std::fill(part.wait_histogram().begin(), part.wait_histogram().end(), 0.0);
+}
+
 /// End-of-month stock of authorizations by pathway, from the clinicians' masks.
 void record_pathway_stocks(const Workforce& w, Results& r, int replicate, int month) {
   const std::size_t n_us = r.jurisdictions.size();
@@ -142,6 +169,8 @@ void run_replicate(const Scenario& scenario, const ModelParams& params, const Po
 
   for (int day = 0; day < days; ++day) {
     if (options.cancelled && options.cancelled()) throw Cancelled();
+    if (day == spinup)  // the recorded waits start here
+      for (auto& part : partitions) std::fill(part.wait_histogram().begin(), part.wait_histogram().end(), 0.0);
     services_day = day;
     boards.new_day();
     regimes.start_day(day, services);
@@ -199,7 +228,10 @@ void run_replicate(const Scenario& scenario, const ModelParams& params, const Po
       add_breakdown(results, replicate, month, part.specialty(), part.breakdown_ledger());
     }
     const bool month_ends = day + 1 == days || month_of_day[static_cast<std::size_t>(out_day) + 1] != month;
-    if (month_ends) record_pathway_stocks(workforce, results, replicate, month);
+    if (month_ends) {
+      record_pathway_stocks(workforce, results, replicate, month);
+      record_wait_quantiles(partitions, results, replicate, month);
+    }
   }
 }
 
@@ -249,6 +281,7 @@ Results run(const Scenario& scenario, const RunOptions& options) {
   results.by_pathway.assign(reps * months * n_us * pathway_count * 4, 0.0);
   results.disruptions.assign(reps * months * n_us * disruption_outcome_count, 0.0);
   results.harm_causes.assign(reps * months * n_us * harm_cause_count, 0.0);
+  results.wait_quantiles.assign(reps * months * n_us * wait_quantile_levels.size(), 0.0);
 
   long days_done = 0;
   for (int r = 0; r < options.replicates; ++r)

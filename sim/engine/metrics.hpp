@@ -9,11 +9,19 @@ namespace licsim {
 /// How a daily metric is attributed to the `jurisdiction` dimension.
 enum class Basis { patient_home, board };
 
+/// A sampled tally counts what happened; an expected one sums, over the
+/// encounters where an outcome could occur, its probability (or expected
+/// amount), so that rare outcomes are resolved at any scale.
+enum class Tally { sampled, expected };
+
 struct MetricInfo {
   std::string_view name;
   std::string_view units;
   Basis basis;
   std::string_view description;
+  Tally tally = Tally::sampled;
+  /// Whole numbers (written as integers): sampled counts.
+  constexpr bool is_count() const { return units == "1" && tally == Tally::sampled; }
 };
 
 /// Daily metrics by replicate x day x jurisdiction. `wait_days_sum` is kept
@@ -42,6 +50,19 @@ enum DailyMetric : int {
   m_sanctions,
   m_continuity_encounters,
   m_relationships_disrupted,
+  m_payer_cost_usd,
+  m_board_processing_cost_usd,
+  m_platform_compliance_cost_usd,
+  m_malpractice_claims_cross_border,
+  m_unauthorized_declined,
+  m_adverse_events_expected,
+  m_malpractice_claims_expected,
+  m_malpractice_claims_cross_border_expected,
+  m_indemnity_usd_expected,
+  m_uncovered_exposure_usd_expected,
+  m_unauthorized_detected_expected,
+  m_sanctions_expected,
+  m_adverse_events_averted_by_supervision_expected,
   daily_metric_count
 };
 
@@ -89,6 +110,40 @@ inline constexpr std::array<MetricInfo, daily_metric_count> daily_metrics = {{
      "encounters with a clinician the patient already knew"},
     {"relationships_disrupted", "1", Basis::patient_home,
      "follow-ups the known clinician could not lawfully give where the patient was"},
+    {"payer_cost_usd", "USD", Basis::patient_home,
+     "payers' share of the visit price of encounters (1 - cost share; nothing for the uninsured)"},
+    {"board_processing_cost_usd", "USD", Basis::board,
+     "boards' cost of reviewing the applications they decided (regulator.review_cost_usd, in proportion to "
+     "the pathway's paperwork)"},
+    {"platform_compliance_cost_usd", "USD", Basis::patient_home,
+     "platforms' cost of the license checks made on telemedicine requests (platform.<name>.verification_cost_usd)"},
+    {"malpractice_claims_cross_border", "1", Basis::patient_home,
+     "malpractice claims from encounters with a clinician located outside the jurisdiction where the patient was"},
+    {"unauthorized_declined", "1", Basis::patient_home,
+     "encounters a clinician declined because they were not authorized where the patient was (a compliant "
+     "clinician routed an unchecked request, or a known clinician who may not follow the patient)"},
+    {"adverse_events_expected", "1", Basis::patient_home,
+     "expected adverse events: the adverse-event probability summed over encounters", Tally::expected},
+    {"malpractice_claims_expected", "1", Basis::patient_home,
+     "expected malpractice claims: adverse-event probability x claim probability, summed over encounters",
+     Tally::expected},
+    {"malpractice_claims_cross_border_expected", "1", Basis::patient_home,
+     "expected malpractice claims from encounters with a clinician located outside the jurisdiction where the "
+     "patient was", Tally::expected},
+    {"indemnity_usd_expected", "USD", Basis::patient_home,
+     "expected indemnity: claim probability x paid share x the forum's mean indemnity, summed over encounters",
+     Tally::expected},
+    {"uncovered_exposure_usd_expected", "USD", Basis::patient_home,
+     "expected indemnity on claims the clinician's insurance does not cover", Tally::expected},
+    {"unauthorized_detected_expected", "1", Basis::patient_home,
+     "expected detections: the detection probability (higher after harm) summed over unauthorized encounters",
+     Tally::expected},
+    {"sanctions_expected", "1", Basis::patient_home,
+     "expected sanctions: the detection probability summed over unauthorized encounters by US-based clinicians",
+     Tally::expected},
+    {"adverse_events_averted_by_supervision_expected", "1", Basis::patient_home,
+     "expected adverse events that supervision of recognized clinicians averted (the risk without the "
+     "supervision multiplier minus the risk with it; negative if supervision raised risk)", Tally::expected},
 }};
 
 /// Monthly breakdown by replicate x month x jurisdiction x payer x area x specialty.

@@ -125,7 +125,7 @@ ModelParams read_model_params(const Scenario& sc) {
     const std::string k = "platform." + name + ".";
     PlatformParams pl{name, sc.real(k + "clinician_share"), sc.real(k + "patient_share"),
                       sc.real(k + "verification_strictness"), sc.real(k + "commission_share"),
-                      sc.real(k + "local_network_share")};
+                      sc.real(k + "local_network_share"), sc.real(k + "verification_cost_usd")};
     clinician_sum += pl.clinician_share;
     patient_sum += pl.patient_share;
     p.platforms.push_back(pl);
@@ -185,6 +185,7 @@ ModelParams read_model_params(const Scenario& sc) {
   p.renew_unused_prob = sc.real("regulator.renew_unused_prob");
   p.sanction_days = sc.real("regulator.sanction_days");
   p.deterrence_prob = sc.real("regulator.deterrence_prob");
+  p.review_cost_usd = sc.real("regulator.review_cost_usd");
 
   p.review_interval_days = sc.real("licensing.review_interval_days");
   p.licensing_response = sc.real("licensing.response");

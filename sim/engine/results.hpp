@@ -1,13 +1,21 @@
 #pragma once
 // The numbers a run produces, in flat row-major arrays, with their coordinates.
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "engine/metrics.hpp"
 
 namespace licsim {
+
+/// Quantiles of the waiting time written per month and jurisdiction.
+inline constexpr std::array<double, 2> wait_quantile_levels = {0.5, 0.9};
+inline constexpr std::array<std::string_view, 2> wait_quantile_names = {"p50", "p90"};
+/// Waits are tallied in whole days up to this many (the last bin holds longer ones).
+inline constexpr std::size_t wait_histogram_bins = 512;
 
 /// Values the output writer holds at once, at the most (or one variable, when
 /// larger): its memory stays bounded whatever the number of replicates, and the
@@ -41,6 +49,9 @@ struct Results {
   std::vector<double> disruptions;
   /// [replicate][month][jurisdiction][HarmCause]
   std::vector<double> harm_causes;
+  /// [replicate][month][jurisdiction][WaitQuantile]: days from arrival to service
+  /// of the month's served episodes (NaN when none)
+  std::vector<double> wait_quantiles;
 
   std::size_t monthly_index(int r, int month, std::size_t j, std::size_t width) const {
     return ((static_cast<std::size_t>(r) * months + static_cast<std::size_t>(month)) * jurisdictions.size() + j) * width;

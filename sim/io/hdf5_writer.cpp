@@ -105,7 +105,7 @@ void write_metrics(hid_t file, const Results& r, int threads) {
           data[i] = served > 0 ? data[i] / served : std::numeric_limits<double>::quiet_NaN();
         }
       }
-      const bool count = info.units == "1";
+      const bool count = info.is_count();
       const std::string basis = info.basis == Basis::board ? "issuing board" : "patient's home";
       batch.add(std::string(info.name), {rep, day, jur}, dims, std::move(data), count, std::string(info.units),
                 std::string(info.description) + " [jurisdiction: " + basis + "]");
@@ -168,7 +168,8 @@ void write_flows(hid_t file, const Results& r, int threads) {
 void write_regimes(hid_t file, const Results& r, int threads) {
   Handle group(make_group(file, "regimes",
               "monthly regime outcomes by jurisdiction: encounters and harm by the authority the clinician "
-              "acted under, licensing by pathway, relationships cut by rule changes, adverse events by cause"),
+              "acted under, licensing by pathway, relationships cut by rule changes, adverse events by cause, "
+              "waiting-time quantiles"),
                H5Gclose, "regimes");
   Handle rep(replicate_dimension(group, r), H5Dclose, "");
   Handle month(month_dimension(group, r), H5Dclose, "");
@@ -179,6 +180,9 @@ void write_regimes(hid_t file, const Results& r, int threads) {
   Handle outcome(dimension_text(group, "outcome", names(disruption_outcome_names),
                                 "what became of a relationship cut by a rule change"), H5Dclose, "");
   Handle cause(dimension_text(group, "cause", names(harm_cause_names), "attributed cause of harm"), H5Dclose, "");
+  Handle quantile(dimension_text(group, "wait_quantile", names(wait_quantile_names),
+                                 "quantile of the days from an episode's start to its service"),
+                  H5Dclose, "");
   const auto R = static_cast<hsize_t>(r.replicates), M = static_cast<hsize_t>(r.months);
   const hsize_t J = r.jurisdictions.size();
   VariableBatch batch(group, threads);
@@ -211,6 +215,10 @@ void write_regimes(hid_t file, const Results& r, int threads) {
             "[jurisdiction: patient's home]");
   batch.add("adverse_events_by_cause", {rep, month, jur, cause}, {R, M, J, harm_cause_count}, r.harm_causes,
             true, "1", "adverse events by attributed cause [jurisdiction: patient's home]");
+  batch.add("wait_days_quantile", {rep, month, jur, quantile}, {R, M, J, wait_quantile_levels.size()},
+            r.wait_quantiles, false, "days",
+            "median and 90th percentile of the days from an episode's start to its service, over the month's "
+            "served episodes (NaN when none) [jurisdiction: patient's home]");
   batch.write();
 }
 

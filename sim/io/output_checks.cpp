@@ -37,7 +37,7 @@ constexpr double hdf5_overhead = 1 << 20;
 
 double variable_bytes(const OutputShape& s) {
   double floats_daily = 0;
-  for (const auto& m : daily_metrics) floats_daily += m.units == "1" ? 0 : 1;
+  for (const auto& m : daily_metrics) floats_daily += m.is_count() ? 0 : 1;
   const double counts_daily = double(daily_metric_count) - floats_daily;
   const double daily = s.replicates * s.days * s.n_us;
   const double monthly = s.replicates * s.months * s.n_us;
@@ -45,7 +45,8 @@ double variable_bytes(const OutputShape& s) {
   bytes += 4 * monthly * double(payer_count) * double(area_count) * s.n_spec * double(breakdown_metric_count);      // breakdown
   bytes += 4 * s.replicates * s.months * s.n_places * s.n_places * double(modality_count);          // flows
   bytes += 4 * monthly * (double(authority_count) * 2 + double(pathway_count) * 3 + double(disruption_outcome_count) +
-                          double(harm_cause_count)) + 8 * monthly * double(pathway_count);                   // regimes
+                          double(harm_cause_count)) +
+           8 * monthly * (double(pathway_count) + double(wait_quantile_levels.size()));  // regimes
   bytes += 64 * (s.replicates + s.days + s.months + s.n_places * 2 + s.n_spec);             // coordinates
   return bytes;
 }

@@ -23,6 +23,7 @@ struct PlatformParams {
   std::string name;
   double clinician_share, patient_share, verification_strictness, commission_share;
   double local_network_share = 0;  ///< requests a local network offers only to clinicians in the state
+  double verification_cost_usd = 0;  ///< cost of one license check on a request
 };
 
 /// Board rules of one US jurisdiction (national defaults, file values, overrides).
@@ -64,6 +65,7 @@ struct ModelParams {
 
   std::vector<RegulatorParams> regulators;  ///< one per US jurisdiction
   double paperwork_hours, renew_unused_prob, sanction_days, deterrence_prob;
+  double review_cost_usd = 0;  ///< a board's cost of reviewing one full license application
 
   double review_interval_days, licensing_response, licensing_horizon_years;
   double locum_share = 0, locum_assignments_per_year = 0;  ///< in-person work in other states

@@ -243,6 +243,10 @@ std::vector<ParamSpec> build_specs() {
                    assumed));
   s.push_back(real("platform.*.commission_share", 0, 1, "fraction",
                    "share of the telemedicine price the platform keeps", assumed));
+  s.push_back(real("platform.*.verification_cost_usd", 0, 1e6, "USD",
+                   "platform's cost of one check of a clinician's authorization for the patient's location "
+                   "(a primary-source license lookup)",
+                   assumed));
   s.push_back(real("platform.*.local_network_share", 0, 1, "probability",
                    "probability that a request goes through a local network (a health system's "
                    "telemedicine), which offers it only to clinicians practising in the patient's "
@@ -296,6 +300,10 @@ std::vector<ParamSpec> build_specs() {
                    "suspension imposed on a US-based clinician after a detected unauthorized "
                    "encounter",
                    assumed));
+  s.push_back(real("regulator.review_cost_usd", 0, 1e7, "USD",
+                   "a board's cost of reviewing one full license application; other pathways cost in proportion "
+                   "to their paperwork hours",
+                   "assumption: boards are fee-funded, so a review costs about the license fee (regulator.license_fee_usd)"));
   s.push_back(real("regulator.deterrence_prob", 0, 1, "probability",
                    "probability that a sanctioned clinician stops practising without authorization",
                    assumed));

@@ -5,6 +5,7 @@ Everything here reads files with plain h5py/xarray, as a user without licsim wou
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import tomllib
 
@@ -40,7 +41,22 @@ METRICS = [
     "sanctions",
     "continuity_encounters",
     "relationships_disrupted",
+    "payer_cost_usd",
+    "board_processing_cost_usd",
+    "platform_compliance_cost_usd",
+    "malpractice_claims_cross_border",
+    "unauthorized_declined",
+    "adverse_events_expected",
+    "malpractice_claims_expected",
+    "malpractice_claims_cross_border_expected",
+    "indemnity_usd_expected",
+    "uncovered_exposure_usd_expected",
+    "unauthorized_detected_expected",
+    "sanctions_expected",
+    "adverse_events_averted_by_supervision_expected",
 ]
+#: Expected-value tallies (floats); only supervision's can be negative (a multiplier above 1).
+EXPECTED = [name for name in METRICS if name.endswith("_expected")]
 SERVED = METRICS[1:5]
 ROOT_ATTRS = [
     "licsim_version",
@@ -53,6 +69,8 @@ ROOT_ATTRS = [
     "scale",
     "created_utc",
     "Conventions",
+    "spinup_days",
+    "spinup",
 ]
 #: Breakdown variables and the metrics variables they total.
 BREAKDOWN = {
@@ -250,8 +268,12 @@ def test_breakdown_only_variables_are_parts(breakdown, name):
     assert (waits >= 0).all() and float(waits.sum()) > 0
 
 
-def test_episodes_are_conserved(metrics):
-    """Every episode is served, forgone, or still waiting at the end."""
+def test_episodes_are_conserved(small_run, run_cli, tmp_path):
+    """From an empty history (no spin-up), every episode is served, forgone, or still waiting at the end."""
+    empty = dataclasses.replace(small_run, path=tmp_path / "empty.h5",
+                                overrides={**small_run.overrides, "simulation.spinup_days": "0"})
+    assert run_cli("run", *empty.cli_args(empty.path)).returncode == 0
+    metrics = load(empty.path, "metrics")
     totals = lambda da: da.sum("day")  # noqa: E731
     left = totals(metrics["episodes"])
     right = totals(served_total(metrics)) + totals(metrics["unmet"]) + metrics["waiting"].isel(day=-1)
@@ -268,7 +290,11 @@ def test_wait_mean_is_nan_exactly_where_nobody_was_served(metrics):
 def test_counts_are_non_negative_integers(metrics):
     for name in METRICS:
         da = metrics[name]
-        if da.attrs["units"] == "1":
+        if name in EXPECTED:
+            assert da.dtype.kind == "f", name
+            if name != "adverse_events_averted_by_supervision_expected":
+                assert float(da.min()) >= 0, name
+        elif da.attrs["units"] == "1":
             assert da.dtype.kind == "i", name
             assert int(da.min()) >= 0, name
         else:

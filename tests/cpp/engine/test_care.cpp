@@ -212,7 +212,7 @@ TEST_CASE("telemedicine for episodes that need an examination is riskier") {
 TEST_CASE("new patients book in-person appointments ahead, their waits follow the lead time") {
   const Results none = run_with(for_every_specialty("new_patient_lead_days", "0"), 150);
   const Results booked = run_with(for_every_specialty("new_patient_lead_days", "20"), 150);
-  CHECK(new_patient_wait(none) < 2);
+  CHECK(new_patient_wait(none) < 4);  // waiting for capacity only: a few days
   // Exponential leads of mean 20 days; those past the 150-day horizon are not yet served.
   CHECK(new_patient_wait(booked) > 14);
   CHECK(new_patient_wait(booked) < 24);
