@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import h5py
 import matplotlib
 import matplotlib.pyplot as plt
@@ -158,8 +160,12 @@ def test_replicate_totals(ds, metrics, small_run):
     np.testing.assert_allclose(totals["wait_days_mean"].to_numpy(), weighted_wait(metrics))
 
 
-def test_replicate_totals_conserve_episodes(ds):
-    t = analysis.replicate_totals(ds)
+def test_replicate_totals_conserve_episodes(small_run, run_cli, tmp_path):
+    # From an empty history (no spin-up), every episode that ends also arose in the file.
+    empty = dataclasses.replace(small_run, path=tmp_path / "empty.h5",
+                                overrides={**small_run.overrides, "simulation.spinup_days": "0"})
+    assert run_cli("run", *empty.cli_args(empty.path)).returncode == 0
+    t = analysis.replicate_totals(analysis.open_result(empty.path))
     np.testing.assert_array_equal(t["episodes"], t[SERVED].sum(axis=1) + t["unmet"] + t["waiting"])
 
 

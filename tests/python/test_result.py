@@ -6,6 +6,7 @@ import gc
 import textwrap
 import threading
 import time
+import tomllib
 
 import h5py
 import numpy as np
@@ -142,13 +143,18 @@ def test_seed_range_is_the_cli_range():
 # --- progress, GIL, interruption ---------------------------------------------------------
 
 
+def _spinup_days() -> int:
+    return tomllib.loads(licsim.resolved_scenario(SCENARIO))["simulation"]["spinup_days"]
+
+
 def test_progress_callback_is_rate_limited_and_ends_at_the_total():
     calls = []
     licsim.run(SCENARIO, days=30, replicates=2, scale=0.0002, progress=lambda done, total: calls.append((done, total)))
-    assert calls[-1] == (60, 60)
-    assert all(total == 60 for _, total in calls)
+    total_days = 2 * (30 + _spinup_days())  # the spin-up is simulated too
+    assert calls[-1] == (total_days, total_days)
+    assert all(total == total_days for _, total in calls)
     assert [d for d, _ in calls] == sorted(d for d, _ in calls)
-    assert len(calls) < 60  # at most every 0.1 s, and this run takes well under 6 s
+    assert len(calls) < 100  # at most every 0.1 s, and this run takes well under 10 s
 
 
 def test_progress_callback_errors_propagate():
@@ -161,7 +167,8 @@ def test_progress_callback_errors_propagate():
 
 def test_progress_bar_with_tqdm(capsys):
     licsim.run(SCENARIO, days=5, scale=0.0002, progress=True)
-    assert "5/5" in capsys.readouterr().err
+    total_days = 5 + _spinup_days()
+    assert f"{total_days}/{total_days}" in capsys.readouterr().err
 
 
 def test_run_releases_the_gil():
