@@ -58,6 +58,7 @@ def _progress_bar(progress: Progress, total: int):
         bar = tqdm(total=total, unit="day", desc="licsim", dynamic_ncols=True)
 
     def update(done: int, total: int) -> None:
+        bar.total = total  # the engine's count is the authority
         bar.update(done - bar.n)
 
     return update, bar
@@ -93,7 +94,8 @@ def run(
     seed = _check_seed(seed)
     _core.validate_run_options(seed, replicates, threads, scale, days)
     s = as_scenario(scenario, overrides)
-    total = (days or int(s["simulation.days"])) * replicates
+    # The spin-up before the recorded days is simulated too: the bar counts it.
+    total = ((days or int(s["simulation.days"])) + int(s["simulation.spinup_days"])) * replicates
     callback, bar = _progress_bar(progress, total)
     try:
         raw = _core.run(s._scenario, seed=seed, replicates=replicates, threads=threads, scale=scale, days=days,
