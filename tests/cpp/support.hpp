@@ -31,6 +31,19 @@ inline RunOptions small_run(int days = 60, double scale = 0.0005, std::uint64_t 
   return o;
 }
 
+/// A small run of the baseline with overrides (one thread, seed 7).
+inline Results run_with(const std::vector<std::string>& overrides, int days = 60, double scale = 0.0005) {
+  return run(baseline(overrides), small_run(days, scale));
+}
+
+/// `specialty.<s>.<key>=<value>` for every specialty of the baseline.
+inline std::vector<std::string> for_every_specialty(const std::string& key, const std::string& value) {
+  std::vector<std::string> o;
+  for (const char* s : {"primary_care", "mental_health", "medical_specialty", "surgical_specialty"})
+    o.push_back(std::string("specialty.") + s + "." + key + "=" + value);
+  return o;
+}
+
 /// Sum of a daily metric over everything.
 inline double total(const Results& r, DailyMetric m) {
   double sum = 0;

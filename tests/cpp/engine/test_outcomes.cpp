@@ -8,18 +8,11 @@
 #include "support.hpp"
 
 using namespace licsim;
+using test::for_every_specialty;
+using test::run_with;
 using test::total;
 
 namespace {
-Results run_with(const std::vector<std::string>& overrides, int days = 60, double scale = 0.0005) {
-  return run(test::baseline(overrides), test::small_run(days, scale));
-}
-std::vector<std::string> for_every_specialty(const std::string& key, const std::string& value) {
-  std::vector<std::string> o;
-  for (const char* s : {"primary_care", "mental_health", "medical_specialty", "surgical_specialty"})
-    o.push_back(std::string("specialty.") + s + "." + key + "=" + value);
-  return o;
-}
 /// Served episodes of every payer over a run.
 double served(const Results& r) { return test::served(r); }
 }  // namespace
