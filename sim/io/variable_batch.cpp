@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstring>
 #include <exception>
+#include <string>
 #include <utility>
 
 #include "engine/results.hpp"
@@ -58,6 +59,12 @@ void to_file_bytes(const std::int64_t* data, std::size_t n, StoredAs type, std::
 
 void VariableBatch::add(std::string name, std::vector<hid_t> scales, std::vector<hsize_t> dims,
                         std::vector<double> data, bool count, std::string units, std::string description) {
+  // A shape that does not match the values would read past them: refuse it.
+  std::size_t shape_values = 1;
+  for (hsize_t d : dims) shape_values *= d;
+  if (shape_values != data.size())
+    throw OutputError("internal: " + name + " has " + std::to_string(data.size()) + " values for a shape of " +
+                      std::to_string(shape_values));
   const bool fits_int32 = std::all_of(data.begin(), data.end(), [](double v) { return std::fabs(v) < 2147483647.0; });
   const StoredAs type = !count ? StoredAs::float64 : fits_int32 ? StoredAs::int32 : StoredAs::int64;
   queued_values_ += data.size();

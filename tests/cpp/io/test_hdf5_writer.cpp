@@ -108,7 +108,8 @@ TEST_CASE("metrics split out in several passes keep every value in its place") {
     for (int k = 0; k < reps; ++k)
       for (double x : one) v.push_back(x + k);  // whole numbers, different in each replicate
   };
-  for (auto* v : {&r.daily, &r.breakdown, &r.flows, &r.by_authority, &r.by_pathway, &r.disruptions, &r.harm_causes})
+  for (auto* v : {&r.daily, &r.breakdown, &r.flows, &r.by_authority, &r.by_pathway, &r.disruptions, &r.harm_causes,
+                  &r.wait_quantiles})
     tile(*v);
   r.replicates = reps;
   const std::size_t daily_cells = r.daily.size() / daily_metric_count;
