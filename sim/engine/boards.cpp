@@ -116,7 +116,7 @@ void Boards::step(int day, Workforce& w, std::vector<std::vector<Expiry>>& expir
   expiries[static_cast<std::size_t>(day)].clear();
 }
 
-void Boards::review_unmet_demand(int day, const std::vector<double>& unmet, Workforce& w) {
+void Boards::review_unmet_demand(int day, const std::vector<double>& unmet, Workforce& w, double speedup) {
   const std::size_t n_spec = params_.specialties.size();
   for (std::size_t j = 0; j < queue_.size(); ++j) {
     for (std::size_t s = 0; s < n_spec; ++s) {
@@ -131,7 +131,7 @@ void Boards::review_unmet_demand(int day, const std::vector<double>& unmet, Work
       const double net_price = sp.price_telehealth_usd * (1.0 - mean_commission_);
       Stream rng(seed_, replicate_, Purpose::licensing, static_cast<std::uint64_t>(day), j, s);
       // Clinicians who take notice of the demand (platforms' reports)...
-      const auto noticed = rng.poisson(params_.licensing_response * demand / capacity_per_review);
+      const auto noticed = rng.poisson(speedup * params_.licensing_response * demand / capacity_per_review);
       std::uint64_t weighed = 0;
       for (std::uint64_t attempt = 0; weighed < noticed && attempt < 4 * noticed + 4; ++attempt) {
         const ClinicianId c = candidates[rng.below(candidates.size())];

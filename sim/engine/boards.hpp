@@ -36,7 +36,8 @@ class Boards {
   /// Clinicians answer the platforms' unmet telemedicine demand, given as
   /// unmet[jurisdiction * n_specialties + specialty] since the last review,
   /// each by the cheapest pathway open to them.
-  void review_unmet_demand(int day, const std::vector<double>& unmet, Workforce& w);
+  /// `speedup` multiplies licensing.response (an accelerated spin-up).
+  void review_unmet_demand(int day, const std::vector<double>& unmet, Workforce& w, double speedup = 1.0);
 
   /// Stocks at the end of the day, written into the ledger.
   void record_stocks();

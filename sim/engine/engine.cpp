@@ -182,7 +182,11 @@ void run_replicate(const Scenario& scenario, const ModelParams& params, const Po
         for (std::size_t j = 0; j < n_us; ++j) unmet[j * n_spec + s] = u[j];
         std::fill(u.begin(), u.end(), 0.0);
       }
-      boards.review_unmet_demand(day, unmet, workforce);
+      // An accelerated spin-up fills the stock of licenses held for
+      // telemedicine (years at the real rate) before the spin-up's last days,
+      // which run at the real rate so the recorded days start from its flows.
+      const bool accelerated = day < std::min(spinup, params.spinup_accelerated_days);
+      boards.review_unmet_demand(day, unmet, workforce, accelerated ? params.spinup_licensing_speedup : 1.0);
     }
 
     // The one parallel region of the step. Specialties are independent
@@ -263,6 +267,8 @@ Results run(const Scenario& scenario, const RunOptions& options) {
   results.months = calendar.months();
   results.start_date = params.start_date;
   results.spinup_days = spinup;
+  results.spinup_accelerated_days = std::min(spinup, params.spinup_accelerated_days);
+  results.spinup_licensing_speedup = params.spinup_licensing_speedup;
   results.month_start_day = calendar.month_start_day;
   for (const auto& j : scenario.places.us) results.jurisdictions.push_back(j.code);
   for (std::size_t p = 0; p < scenario.places.size(); ++p)

@@ -61,6 +61,8 @@ ModelParams read_model_params(const Scenario& sc) {
   p.start_date = sc.text("simulation.start_date");
   p.default_days = static_cast<int>(sc.integer("simulation.days"));
   p.spinup_days = static_cast<int>(sc.integer("simulation.spinup_days"));
+  p.spinup_accelerated_days = static_cast<int>(sc.integer("simulation.spinup_accelerated_days"));
+  p.spinup_licensing_speedup = sc.real("simulation.spinup_licensing_speedup");
 
   p.age_band_share = array_of<age_band_count>(sc, "population.age_band_share");
   double sum = 0;

@@ -30,6 +30,8 @@ struct Results {
   int months = 0;
   std::string start_date;
   int spinup_days = 0;  ///< simulated before start_date under the rules then in force, not recorded
+  int spinup_accelerated_days = 0;  ///< of those, the first ones with faster licensing
+  double spinup_licensing_speedup = 1;
   std::vector<std::string> jurisdictions;  ///< US codes (metrics, breakdown)
   std::vector<std::string> places;         ///< US codes then foreign alpha-3 codes (flows)
   std::vector<std::string> specialties;

@@ -8,6 +8,8 @@
 #include <cstdlib>
 #include <ctime>
 #include <limits>
+#include <sstream>
+#include <string>
 #include <vector>
 
 #include "core/atomic_file.hpp"
@@ -222,6 +224,21 @@ void write_regimes(hid_t file, const Results& r, int threads) {
   batch.write();
 }
 
+/// What the recorded days start from, in words (the file's `spinup` attribute).
+std::string spinup_text(const Results& r) {
+  if (r.spinup_days <= 0)
+    return "none: the run starts from an empty history (no relationships, follow-ups, waiting lists or pending "
+           "applications)";
+  std::ostringstream text;
+  text << "the " << r.spinup_days
+       << " days before start_date were simulated under the rules in force then and not written: the recorded "
+          "days start from that state";
+  if (r.spinup_accelerated_days > 0 && r.spinup_licensing_speedup != 1)
+    text << " (in the first " << r.spinup_accelerated_days << " of them clinicians' licensing responded "
+         << r.spinup_licensing_speedup << " times as fast, to fill the licenses held for telemedicine)";
+  return text.str();
+}
+
 }  // namespace
 
 OutputMetadata make_metadata(const Scenario& scenario, const std::string& scenario_file, std::uint64_t seed,
@@ -286,13 +303,7 @@ void write_results(const std::filesystem::path& path, const Results& r, const Ou
       attr_scalar(file, "scale", meta.scale, H5T_IEEE_F64LE);
       attr_scalar(file, "days", static_cast<std::int32_t>(meta.days), H5T_STD_I32LE);
       attr_scalar(file, "spinup_days", static_cast<std::int32_t>(r.spinup_days), H5T_STD_I32LE);
-      attr_string(file, "spinup",
-                  r.spinup_days > 0
-                      ? "the " + std::to_string(r.spinup_days) +
-                            " days before start_date were simulated under the rules in force then and not "
-                            "written: the recorded days start from that state"
-                      : "none: the run starts from an empty history (no relationships, follow-ups, waiting "
-                        "lists or pending applications)");
+      attr_string(file, "spinup", spinup_text(r));
       attr_string(file, "created_utc", meta.created_utc);
       attr_string(file, "Conventions", "CF-1.8");
       write_metrics(file, r, threads);

@@ -42,6 +42,8 @@ struct ModelParams {
   std::string start_date;
   int default_days;
   int spinup_days = 0;  ///< simulated before start_date, not recorded
+  int spinup_accelerated_days = 0;  ///< of those, the first days with faster licensing
+  double spinup_licensing_speedup = 1;
 
   std::array<double, age_band_count> age_band_share;
   double medicare_aged_fraction;

@@ -58,6 +58,16 @@ std::vector<ParamSpec> build_specs() {
                       "the output, so that the run starts from a steady state (relationships, follow-ups, "
                       "waiting lists, pending applications, authorizations obtained under earlier rules)",
                       "method choice: docs/regimes.md shows month 1 within noise of month 12 at 365 days"));
+  s.push_back(integer("simulation.spinup_accelerated_days", 0, 3650, "days",
+                      "days at the start of the spin-up in which clinicians' licensing responds "
+                      "simulation.spinup_licensing_speedup times as fast (accelerated spin-up: the stock of "
+                      "licenses obtained for telemedicine takes years to fill otherwise); the rest of the "
+                      "spin-up runs at the real rate",
+                      "method choice: docs/regimes.md (steady state)"));
+  s.push_back(real("simulation.spinup_licensing_speedup", 1, 50, "ratio",
+                   "how many times licensing.response clinicians notice unmet demand during the "
+                   "accelerated days of the spin-up",
+                   "method choice: docs/regimes.md (steady state)"));
 
   // --- world ----------------------------------------------------------------
   s.push_back(text("world.jurisdictions_file", {},

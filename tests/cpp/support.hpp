@@ -15,8 +15,13 @@ inline std::filesystem::path source_dir() { return LICSIM_SOURCE_DIR; }
 inline std::filesystem::path baseline_path() { return source_dir() / "scenarios" / "state_only.toml"; }
 
 /// The baseline scenario with `--set`-style overrides applied, finalized.
+/// Without its spin-up: a mechanism test starts from a known, empty history
+/// (and runs in a fraction of the time); a test of the spin-up sets it back
+/// with "simulation.spinup_days=...". The shipped-defaults tests load the
+/// files as they are.
 inline Scenario baseline(const std::vector<std::string>& overrides = {}) {
   Scenario s = load_scenario_file(baseline_path());
+  apply_override(s, "simulation.spinup_days=0");
   for (const auto& o : overrides) apply_override(s, o);
   finalize_scenario(s);
   return s;

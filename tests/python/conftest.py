@@ -25,7 +25,11 @@ import pytest
 import xarray as xr
 
 SOURCE_DIR = Path(__file__).resolve().parents[2]
-SCENARIO = SOURCE_DIR / "scenarios" / "state_only.toml"
+# The baseline without its spin-up (tests/python/quick): the machinery tests need
+# no steady state. Tests of the shipped answers and the spin-up use scenarios/.
+SCENARIO = SOURCE_DIR / "tests" / "python" / "quick" / "state_only.toml"
+#: The shipped baseline SCENARIO is based on (its values, its data folder).
+SHIPPED = SOURCE_DIR / "scenarios" / "state_only.toml"
 #: Fixed creation time, so that identical runs give byte-identical files.
 EPOCH = "1700000000"
 

@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 import xarray as xr
 
-from conftest import SCENARIO, assert_same_results, child_env, licsim
+from conftest import SCENARIO, SHIPPED, assert_same_results, child_env, licsim
 
 METRICS = [
     "episodes",
@@ -167,7 +167,7 @@ def test_root_attributes(attrs, small_run):
 def test_scenario_toml_is_the_resolved_scenario(attrs, small_run):
     text = attrs["scenario_toml"]
     scenario = tomllib.loads(text)
-    source = tomllib.loads(SCENARIO.read_text())
+    source = tomllib.loads(SHIPPED.read_text())
     assert scenario["meta"]["name"] == "state_only"
     assert scenario["population"]["lep_share"] == source["population"]["lep_share"]
     assert scenario["specialty"]["primary_care"]["price_in_person_usd"] == 146
@@ -178,7 +178,7 @@ def test_scenario_toml_is_the_resolved_scenario(attrs, small_run):
 
 def test_scenario_toml_round_trips(attrs, tmp_path, run_cli):
     """The stored text is a scenario file: run it again (with absolute data paths) and it resolves to itself."""
-    data_dir = SCENARIO.parent
+    data_dir = SHIPPED.parent  # the data paths are the shipped file's
     text = attrs["scenario_toml"]
     scenario = tomllib.loads(text)
     # Every data file named by a *_file key, made absolute.
@@ -212,7 +212,7 @@ def test_breakdown_layout(breakdown, small_run):
         assert da.attrs["units"] == ("days" if name == "new_patient_wait_days" else "1") and da.attrs["long_name"]
     assert list(breakdown["payer"].values) == ["medicare", "medicaid", "private", "uninsured"]
     assert list(breakdown["area"].values) == ["urban", "rural"]
-    assert sorted(breakdown["specialty"].values) == sorted(tomllib.loads(SCENARIO.read_text())["specialty"])
+    assert sorted(breakdown["specialty"].values) == sorted(tomllib.loads(SHIPPED.read_text())["specialty"])
     assert list(breakdown["month"].values) == list(pd.to_datetime(["2019-01-01", "2019-02-01", "2019-03-01"]))
     assert breakdown.sizes["jurisdiction"] == 51
 

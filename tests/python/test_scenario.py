@@ -7,7 +7,7 @@ import tomllib
 
 import pytest
 
-from conftest import SCENARIO, SOURCE_DIR, licsim
+from conftest import SHIPPED as SCENARIO, SOURCE_DIR, licsim  # the shipped file itself: its data paths, its base
 
 BASE = SCENARIO.as_posix()
 

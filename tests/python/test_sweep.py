@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SWEEP = """
 [sweep]
 name = "test"
-scenarios = ["{root}/scenarios/state_only.toml", "{root}/scenarios/imlc.toml"]
+scenarios = ["{root}/tests/python/quick/state_only.toml", "{root}/tests/python/quick/imlc.toml"]
 seed = 11
 replicates = 1
 scale = 0.0002
@@ -91,7 +91,7 @@ def test_a_point_equals_the_same_run_done_alone(cli, whole, tmp_path):
     points = xr.open_dataset(out, group="points", engine="h5netcdf")
     seed = int(points.seed.values[9])  # imlc, fee 700, two-license share 0.2
     single = tmp_path / "single.h5"
-    subprocess.run([cli, "run", ROOT / "scenarios/imlc.toml", "-o", single, "--seed", str(seed), "--scale", "0.0002",
+    subprocess.run([cli, "run", ROOT / "tests/python/quick/imlc.toml", "-o", single, "--seed", str(seed), "--scale", "0.0002",
                     "--days", "45", "--threads", "1", "-q", "--set", "compact.loq_fee_usd=700",
                     "--set", "clinicians.two_licenses_share=0.2"], check=True)
     a = xr.open_dataset(out, group="metrics", engine="h5netcdf").episodes.isel(point=9).values

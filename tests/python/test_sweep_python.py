@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 SPEC = {
     "sweep": {
-        "scenarios": [str(ROOT / "scenarios/state_only.toml"), str(ROOT / "scenarios/imlc.toml")],
+        "scenarios": [str(ROOT / "tests/python/quick/state_only.toml"), str(ROOT / "tests/python/quick/imlc.toml")],
         "seed": 5,
         "scale": 0.0002,
         "days": 30,

@@ -49,9 +49,7 @@ TEST_CASE("non-compliant clinicians and unverified routing create unauthorized e
 TEST_CASE("certain detection catches every unauthorized encounter in the US") {
   const Results r = run_with({"clinicians.non_compliant_share=1", "platform.lax.verification_strictness=0",
                               "platform.verified.verification_strictness=0", "population.away_abroad_share=0",
-                              "regulator.detection_prob=1", "regulator.detection_prob_after_harm=1",
-                              // from an empty history: a spin-up would sanction and deter them all first
-                              "simulation.spinup_days=0"},
+                              "regulator.detection_prob=1", "regulator.detection_prob_after_harm=1"},
                              90);
   CHECK(total(r, m_unauthorized_encounters) > 0);
   CHECK(total(r, m_unauthorized_detected) == total(r, m_unauthorized_encounters));

@@ -71,9 +71,31 @@ TEST_CASE("seeds and replicates give different, reproducible draws") {
   CHECK(two.total(0, m_episodes) != two.total(1, m_episodes));
 }
 
+TEST_CASE("a spin-up is simulated and not written; an accelerated one fills the licenses held for telemedicine") {
+  const auto first_day = [](const Results& r, DailyMetric m) {
+    double s = 0;
+    for (std::size_t j = 0; j < r.jurisdictions.size(); ++j) s += r.daily[r.daily_index(0, 0, j, m)];
+    return s;
+  };
+  const RunOptions o = test::small_run(30, 0.001);
+  const Results none = run(test::baseline(), o);
+  const Results year = run(test::baseline({"simulation.spinup_days=365", "simulation.spinup_accelerated_days=0"}), o);
+  const Results fast = run(test::baseline({"simulation.spinup_days=365", "simulation.spinup_accelerated_days=365",
+                                           "simulation.spinup_licensing_speedup=8"}),
+                           o);
+  CHECK(year.days == 30);
+  CHECK(year.spinup_days == 365);
+  CHECK(year.daily.size() == none.daily.size());  // the spin-up's days are not in the output
+  // From an empty history no one has a usual clinician on day 0; after a year many do.
+  CHECK(first_day(none, m_continuity_encounters) == 0);
+  CHECK(first_day(year, m_continuity_encounters) > 0);
+  // Licensing that notices unmet demand 8 times as often leaves more licenses in force.
+  CHECK(first_day(fast, m_authorizations_active) > first_day(year, m_authorizations_active) + 20);
+}
+
 TEST_CASE("every episode ends served, forgone or still waiting") {
   // From an empty history, so that every episode that ends also arose in the output.
-  const Scenario s = test::baseline({"simulation.spinup_days=0"});
+  const Scenario s = test::baseline();
   RunOptions o = test::small_run(120, 0.001);
   o.replicates = 2;
   const Results r = run(s, o);

@@ -41,7 +41,7 @@ TEST_CASE("rare outcomes have a resolved expected rate where the sampled count i
 
 TEST_CASE("expected detections and sanctions follow the unauthorized encounters and the boards' reach") {
   const std::vector<std::string> lax = {"clinicians.non_compliant_share=1", "platform.lax.verification_strictness=0",
-                                        "platform.verified.verification_strictness=0", "simulation.spinup_days=0"};
+                                        "platform.verified.verification_strictness=0"};
   const Results r = run_with(lax, 60);
   REQUIRE(total(r, m_unauthorized_encounters) > 0);
   const double detected = total(r, m_unauthorized_detected_expected);
@@ -57,7 +57,9 @@ TEST_CASE("expected detections and sanctions follow the unauthorized encounters 
 }
 
 TEST_CASE("supervision's effect shows as adverse events averted, with its sign") {
-  const std::vector<std::string> recognition = {"recognition.enabled=true", "recognition.start_date=\"\""};
+  // A year's spin-up: the partner-country applications are decided before the recorded days.
+  const std::vector<std::string> recognition = {"recognition.enabled=true", "recognition.start_date=\"\"",
+                                                "simulation.spinup_days=365"};
   const Results off = run_with({}, 60, 0.001);
   CHECK(total(off, m_adverse_events_averted_by_supervision_expected) == 0);
   auto safer = recognition;
@@ -84,9 +86,10 @@ TEST_CASE("payers pay the price less the patient's cost share") {
 }
 
 TEST_CASE("boards' processing and platforms' compliance costs scale with their unit costs") {
-  const Results one = run_with({}, 90);
-  const Results two = run_with({"regulator.review_cost_usd=1000", "platform.verified.verification_cost_usd=2",
-                                "platform.lax.verification_cost_usd=2"},
+  // With a spin-up: from an empty history no application is reviewed within 90 days.
+  const Results one = run_with({"simulation.spinup_days=365"}, 90);
+  const Results two = run_with({"simulation.spinup_days=365", "regulator.review_cost_usd=1000",
+                                "platform.verified.verification_cost_usd=2", "platform.lax.verification_cost_usd=2"},
                                90);
   REQUIRE(total(one, m_board_processing_cost_usd) > 0);
   REQUIRE(total(one, m_platform_compliance_cost_usd) > 0);

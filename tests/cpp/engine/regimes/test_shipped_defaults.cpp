@@ -251,22 +251,58 @@ TEST_CASE("shipped combined: every module it switches on is used") {
 TEST_CASE("shipped state_only starts in a steady state: month 1 within noise of month 12") {
   const Results& r = shipped("state_only");
   REQUIRE(r.months == 12);
-  const auto month_total = [&](DailyMetric metric, int month) {
+  const auto month_total = [&](DailyMetric metric, int month, int rep) {
+    double s = 0;
+    for (int d = r.month_start_day[static_cast<std::size_t>(month)];
+         d < (month + 1 < r.months ? r.month_start_day[static_cast<std::size_t>(month) + 1] : r.days); ++d)
+      for (std::size_t j = 0; j < r.jurisdictions.size(); ++j) s += r.daily[r.daily_index(rep, d, j, metric)];
+    return s;
+  };
+  // January and December have 31 days each. December minus January, replicate
+  // by replicate: within the paired 99% interval, and within three Poisson
+  // standard deviations of the total (the least noise such counts have).
+  for (DailyMetric m : {m_episodes, m_served_in_person, m_served_telehealth_in_state, m_unmet, m_adverse_events,
+                        m_continuity_encounters}) {
+    double first = 0, last = 0;
+    std::vector<double> d;
+    for (int rep = 0; rep < replicates; ++rep) {
+      first += month_total(m, 0, rep);
+      last += month_total(m, 11, rep);
+      d.push_back(month_total(m, 11, rep) - month_total(m, 0, rep));
+    }
+    const double mean = std::accumulate(d.begin(), d.end(), 0.0) / replicates;
+    double ss = 0;
+    for (double x : d) ss += (x - mean) * (x - mean);
+    const double half99 = t99 * std::sqrt(ss / (replicates - 1) / replicates);
+    CAPTURE(daily_metrics[static_cast<std::size_t>(m)].name);
+    CAPTURE(first);
+    CAPTURE(last);
+    CAPTURE(half99 * replicates);
+    CHECK(first > 0);
+    CHECK(std::fabs(mean) <= half99);
+    CHECK(std::fabs(last - first) <= 3 * std::sqrt(first + last));
+  }
+}
+
+TEST_CASE("shipped state_only: cross-state telemedicine creeps up by less than 15% a year") {
+  // Not a steady state (docs/regimes.md, steady state): licenses that are used
+  // are always renewed, so the stock held for telemedicine still grows after
+  // the accelerated spin-up (measured 4-11% from January to December). This
+  // bounds the creep a one-year comparison carries; it fails if the spin-up
+  // stops filling that stock.
+  const Results& r = shipped("state_only");
+  const auto month_total = [&](int month) {
     double s = 0;
     for (int rep = 0; rep < replicates; ++rep)
       for (int d = r.month_start_day[static_cast<std::size_t>(month)];
            d < (month + 1 < r.months ? r.month_start_day[static_cast<std::size_t>(month) + 1] : r.days); ++d)
-        for (std::size_t j = 0; j < r.jurisdictions.size(); ++j) s += r.daily[r.daily_index(rep, d, j, metric)];
+        for (std::size_t j = 0; j < r.jurisdictions.size(); ++j)
+          s += r.daily[r.daily_index(rep, d, j, m_served_telehealth_cross_state)];
     return s;
   };
-  // January and December have 31 days each; counts are Poisson at the least.
-  for (DailyMetric m : {m_episodes, m_served_in_person, m_served_telehealth_in_state, m_unmet,
-                        m_adverse_events, m_continuity_encounters}) {
-    const double first = month_total(m, 0), last = month_total(m, 11);
-    CAPTURE(daily_metrics[static_cast<std::size_t>(m)].name);
-    CAPTURE(first);
-    CAPTURE(last);
-    CHECK(first > 0);
-    CHECK(std::fabs(last - first) <= 3 * std::sqrt(first + last));
-  }
+  const double first = month_total(0), last = month_total(11);
+  CAPTURE(first);
+  CAPTURE(last);
+  CHECK(last < 1.15 * first);
+  CHECK(last > 0.95 * first);
 }
