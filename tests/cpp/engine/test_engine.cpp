@@ -44,7 +44,10 @@ TEST_CASE("every regime module gives bitwise identical output for any thread cou
   // regimes' per-clinician hooks run inside the parallel region (ThreadSanitizer
   // runs this test: scripts/ci_checks.sh).
   Scenario s = load_scenario_file(test::source_dir() / "scenarios" / "combined.toml");
-  for (const char* o : {"telemed_act.enabled=true", "recognition.enabled=true", "national_license.enabled=true"})
+  // A short spin-up, half of it accelerated: its code runs too, at a small cost
+  // (the sanitizers run this test).
+  for (const char* o : {"telemed_act.enabled=true", "recognition.enabled=true", "national_license.enabled=true",
+                        "simulation.spinup_days=120", "simulation.spinup_accelerated_days=60"})
     apply_override(s, o);
   finalize_scenario(s);
   RunOptions o = test::small_run(45, 0.001);
