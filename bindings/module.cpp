@@ -315,6 +315,7 @@ PYBIND11_MODULE(_core, m) {
       .def_property_readonly("months", [](const Run& r) { return r.results.months; })
       .def_property_readonly("patients", [](const Run& r) { return r.results.patients; })
       .def_property_readonly("clinicians", [](const Run& r) { return r.results.clinicians; })
+      .def_property_readonly("licensed_clinicians", [](const Run& r) { return r.results.licensed_clinicians; })
       .def_property_readonly("start_date", [](const Run& r) { return r.results.start_date; })
       .def_property_readonly("jurisdictions", [](const Run& r) { return r.results.jurisdictions; })
       .def_property_readonly("places", [](const Run& r) { return r.results.places; })

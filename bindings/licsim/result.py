@@ -108,6 +108,17 @@ class Result:
         """Simulated patients (the same in every replicate)."""
         return int(self._run.patients)
 
+    @property
+    def clinicians(self) -> int:
+        """Simulated clinicians, at home and abroad (the same in every replicate)."""
+        return int(self._run.clinicians)
+
+    @property
+    def licensed_clinicians(self) -> int:
+        """Of :attr:`clinicians`, those holding a US license when the simulation (its spin-up
+        included) starts: every one but those a regime adds (international recognition)."""
+        return int(self._run.licensed_clinicians)
+
     # --- arrays (zero-copy, read-only) ----------------------------------------------------
     @property
     def daily(self) -> np.ndarray:

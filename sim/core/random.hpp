@@ -31,6 +31,7 @@ enum class Purpose : std::uint8_t {
   sweep_design,  ///< Latin hypercube strata and jitter
   sweep_point,   ///< seeds of sweep points
   locum_assignment,  ///< locum physicians' assignments in other states
+  recognition_revocation,  ///< a recognition revoked after a paid claim
 };
 
 class Stream {

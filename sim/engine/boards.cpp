@@ -48,11 +48,19 @@ void Boards::submit(ClinicianId c, std::size_t j, int day, const PathwayOffer& o
   else schedule_decision(id, day);
 }
 
+Stream Boards::review_stream(const Application& app, std::uint64_t draw) const {
+  // Keyed by the application itself (who, where, when filed), not by its place in
+  // the filing order: a reform that adds or removes other applications leaves
+  // this one's review time and decision as they were (common random numbers).
+  return Stream(seed_, replicate_, Purpose::regulator, static_cast<std::uint64_t>(app.submitted), app.clinician,
+                app.jurisdiction * std::uint64_t{2} + draw);
+}
+
 void Boards::schedule_decision(std::uint32_t id, int day) {
-  const PathwayOffer& o = applications_[id].offer;
-  Stream rng(seed_, replicate_, Purpose::regulator, static_cast<std::uint64_t>(day), id, 0);
-  const int review = static_cast<int>(std::lround(rng.uniform(o.days_low, o.days_high)));
-  const int when = day + std::max(1, review);
+  const Application& app = applications_[id];
+  const PathwayOffer& o = app.offer;
+  Stream rng = review_stream(app, 0);
+  const int when = due_after(day, rng.uniform(o.days_low, o.days_high));
   if (when <= days_) decisions_by_day_[static_cast<std::size_t>(when)].push_back(id);
 }
 
@@ -65,7 +73,7 @@ void Boards::decide(std::uint32_t id, int day, Workforce& w, std::vector<std::ve
   // Reviewing costs the board in proportion to the pathway's paperwork.
   ledger(j, m_board_processing_cost_usd) +=
       params_.review_cost_usd * (params_.paperwork_hours > 0 ? app.offer.paperwork_hours / params_.paperwork_hours : 1.0);
-  Stream rng(seed_, replicate_, Purpose::regulator, static_cast<std::uint64_t>(day), id, 1);
+  Stream rng = review_stream(app, 1);
   // A clinician under sanction has no clean record and is refused.
   if (!w.available(c, day) || !rng.bernoulli(app.offer.approval_prob)) return;
   const bool license = app.offer.grants == Authority::full_license || app.offer.grants == Authority::compact_license;
@@ -75,13 +83,23 @@ void Boards::decide(std::uint32_t id, int day, Workforce& w, std::vector<std::ve
   pathway(j, app.offer.pathway, pm_days_sum) += day - app.submitted;
   if (!license) return;
   ++active_count_[j];
-  const int expiry = day + renewal_cycle_days(params_.regulators[j]);
-  if (expiry <= days_) expiries[static_cast<std::size_t>(expiry)].push_back({c, app.jurisdiction});
+  const int expiry = due_after(day, renewal_cycle_days(params_.regulators[j]));
+  if (expiry <= days_) expiries[static_cast<std::size_t>(expiry)].push_back({c, app.jurisdiction, day});
+}
+
+int Boards::due_after(int day, double licensing_days) const {
+  const auto whole = [](double d) { return std::max(1, static_cast<int>(std::lround(d))); };
+  if (day >= accelerated_until_) return day + whole(licensing_days);
+  // Licensing time runs k times as fast until the acceleration ends, then at the
+  // real rate: renewals and reviews that straddle the end keep their phases.
+  const double fast = (accelerated_until_ - day) * speedup_;
+  if (licensing_days <= fast) return day + whole(licensing_days / speedup_);
+  return accelerated_until_ + whole(licensing_days - fast);
 }
 
 void Boards::step(int day, Workforce& w, std::vector<std::vector<Expiry>>& expiries) {
   for (std::size_t j = 0; j < queue_.size(); ++j) {
-    capacity_credit_[j] += capacity_per_day_[j];
+    capacity_credit_[j] += capacity_per_day_[j] * speedup(day);
     while (capacity_credit_[j] >= 1.0 && !queue_[j].empty()) {
       capacity_credit_[j] -= 1.0;
       const std::uint32_t id = queue_[j].front();
@@ -89,7 +107,7 @@ void Boards::step(int day, Workforce& w, std::vector<std::vector<Expiry>>& expir
       schedule_decision(id, day);
     }
     // Unused capacity does not accumulate beyond a day's worth.
-    capacity_credit_[j] = std::min(capacity_credit_[j], std::max(1.0, capacity_per_day_[j]));
+    capacity_credit_[j] = std::min(capacity_credit_[j], std::max(1.0, capacity_per_day_[j] * speedup(day)));
   }
   for (std::uint32_t id : decisions_by_day_[static_cast<std::size_t>(day)]) decide(id, day, w, expiries);
   decisions_by_day_[static_cast<std::size_t>(day)].clear();
@@ -99,14 +117,14 @@ void Boards::step(int day, Workforce& w, std::vector<std::vector<Expiry>>& expir
     const std::size_t j = e.jurisdiction;
     if (!((w.active[c] >> j) & 1u)) continue;
     const bool principal = !w.is_abroad(c) && w.location[c] == j;
-    const bool used = (w.used[c] >> j) & 1u;
+    const auto& reg = params_.regulators[j];
     Stream rng(seed_, replicate_, Purpose::renewal, static_cast<std::uint64_t>(day), c, j);
-    if (principal || used || rng.bernoulli(params_.renew_unused_prob)) {
-      const auto& reg = params_.regulators[j];
-      ledger(j, m_licensure_spend_usd) += reg.renewal_fee_usd;
-      w.used[c] &= ~(std::uint64_t{1} << j);
-      const int next = day + renewal_cycle_days(reg);
-      if (next <= days_) expiries[static_cast<std::size_t>(next)].push_back(e);
+    const double u = rng.uniform();
+    if (principal || u < renewal_prob(w, c, j, day - e.counted_from)) {
+      ledger(j, m_licensure_spend_usd) += reg.renewal_fee_usd + params_.renewal_paperwork_hours * params_.hourly_value_usd;
+      w.license_use_of(c, j) = 0;
+      const int next = due_after(day, renewal_cycle_days(params_.regulators[j]));
+      if (next <= days_) expiries[static_cast<std::size_t>(next)].push_back({c, e.jurisdiction, day});
     } else {
       w.active[c] &= ~(std::uint64_t{1} << j);
       w.compact[c] &= ~(std::uint64_t{1} << j);
@@ -116,7 +134,27 @@ void Boards::step(int day, Workforce& w, std::vector<std::vector<Expiry>>& expir
   expiries[static_cast<std::size_t>(day)].clear();
 }
 
-void Boards::review_unmet_demand(int day, const std::vector<double>& unmet, Workforce& w, double speedup) {
+double Boards::renewal_prob(const Workforce& w, ClinicianId c, std::size_t j, int days_counted) const {
+  // What the license earned since it was granted or renewed, for a whole cycle:
+  // the clinician's forecast for the next one. (Initial licenses first expire
+  // within a cycle, and an accelerated spin-up shortens cycles: both count fewer days.)
+  const auto& sp = params_.specialties[w.specialty[c]];
+  const double net_price = sp.price_telehealth_usd * (1.0 - params_.platforms[w.platform[c]].commission_share);
+  const double earned =
+      w.license_use[c * w.n_us + j] * net_price * renewal_cycle_days(params_.regulators[j]) / std::max(1, days_counted);
+  const double cost =
+      params_.regulators[j].renewal_fee_usd + params_.renewal_paperwork_hours * params_.hourly_value_usd;
+  return renewal_probability(earned, cost, params_.renew_unused_prob);
+}
+
+double renewal_probability(double earned_usd, double cost_usd, double renew_unused_prob) {
+  // Kept for reasons outside the model with renew_unused_prob; otherwise kept if
+  // worth its cost to a clinician who weighs that cost by an Exp(1) factor.
+  const double not_worth = cost_usd > 0 ? std::exp(-earned_usd / cost_usd) : 0.0;
+  return 1.0 - (1.0 - renew_unused_prob) * not_worth;
+}
+
+void Boards::review_unmet_demand(int day, const std::vector<double>& unmet, Workforce& w) {
   const std::size_t n_spec = params_.specialties.size();
   for (std::size_t j = 0; j < queue_.size(); ++j) {
     for (std::size_t s = 0; s < n_spec; ++s) {
@@ -131,7 +169,7 @@ void Boards::review_unmet_demand(int day, const std::vector<double>& unmet, Work
       const double net_price = sp.price_telehealth_usd * (1.0 - mean_commission_);
       Stream rng(seed_, replicate_, Purpose::licensing, static_cast<std::uint64_t>(day), j, s);
       // Clinicians who take notice of the demand (platforms' reports)...
-      const auto noticed = rng.poisson(speedup * params_.licensing_response * demand / capacity_per_review);
+      const auto noticed = rng.poisson(speedup(day) * params_.licensing_response * demand / capacity_per_review);
       std::uint64_t weighed = 0;
       for (std::uint64_t attempt = 0; weighed < noticed && attempt < 4 * noticed + 4; ++attempt) {
         const ClinicianId c = candidates[rng.below(candidates.size())];

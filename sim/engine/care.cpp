@@ -415,7 +415,8 @@ void CarePartition::serve(const CareContext& ctx, Episode& ep, const Match& m, s
   const bool tele = m.modality == Modality::telehealth;
   const bool lawful = m.authority != Authority::none;
   w.use(c, m.modality);
-  if (lawful && ctx.places.is_us(loc)) w.used[c] |= std::uint64_t{1} << loc;
+  if ((m.authority == Authority::full_license || m.authority == Authority::compact_license) && ctx.places.is_us(loc))
+    w.record_license_use(c, loc);
 
   // What became of a relationship a rule change had cut.
   end_disruption(ep, st.home, !tele ? DisruptionOutcome::switched_in_person

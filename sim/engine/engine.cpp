@@ -139,9 +139,18 @@ void run_replicate(const Scenario& scenario, const ModelParams& params, const Po
   std::vector<std::vector<Expiry>> expiries;
   Workforce workforce = build_workforce(places, params, options.scale, options.seed, rep, days, expiries,
                                         regimes.extra_clinicians());
+  if (replicate == 0) {
+    results.clinicians = workforce.size();
+    results.licensed_clinicians = static_cast<std::uint64_t>(
+        std::count_if(workforce.active.begin(), workforce.active.end(), [](std::uint64_t a) { return a != 0; }));
+  }
   regimes.prepare(workforce, options.seed, rep);
-  if (replicate == 0) results.clinicians = workforce.size();
   Boards boards(params, places, workforce, regimes, options.scale, days, options.seed, rep);
+  // An accelerated spin-up runs licensing faster than care, so the stock of
+  // licenses held for telemedicine reaches in two years what takes over a
+  // decade at the real rate; the spin-up's last days run at the real rate, so
+  // the recorded days start from its flows.
+  boards.accelerate(params.spinup_licensing_speedup, std::min(spinup, params.spinup_accelerated_days));
   const LocumLicensing locums(params, places, workforce, options.seed, rep);
   int services_day = 0;
   RegimeServices services{workforce, [&](ClinicianId c, std::size_t j, const PathwayOffer& offer) {
@@ -182,11 +191,7 @@ void run_replicate(const Scenario& scenario, const ModelParams& params, const Po
         for (std::size_t j = 0; j < n_us; ++j) unmet[j * n_spec + s] = u[j];
         std::fill(u.begin(), u.end(), 0.0);
       }
-      // An accelerated spin-up fills the stock of licenses held for
-      // telemedicine (years at the real rate) before the spin-up's last days,
-      // which run at the real rate so the recorded days start from its flows.
-      const bool accelerated = day < std::min(spinup, params.spinup_accelerated_days);
-      boards.review_unmet_demand(day, unmet, workforce, accelerated ? params.spinup_licensing_speedup : 1.0);
+      boards.review_unmet_demand(day, unmet, workforce);
     }
 
     // The one parallel region of the step. Specialties are independent

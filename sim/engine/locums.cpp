@@ -17,11 +17,15 @@ LocumLicensing::LocumLicensing(const ModelParams& params, const Places& places, 
 void LocumLicensing::assign(int day, Workforce& w, Boards& boards, const RegimeSet& regimes) const {
   if (locums_.empty() || params_.locum_assignments_per_year <= 0) return;
   Stream rng(seed_, replicate_, Purpose::locum_assignment, static_cast<std::uint64_t>(day), 0);
-  const auto assignments = rng.poisson(static_cast<double>(locums_.size()) * params_.locum_assignments_per_year / 365.0);
+  // An accelerated spin-up speeds assignments up with the rest of licensing.
+  const auto assignments = rng.poisson(static_cast<double>(locums_.size()) * params_.locum_assignments_per_year *
+                                       boards.speedup(day) / 365.0);
   for (std::uint64_t a = 0; a < assignments; ++a) {
     const ClinicianId c = locums_[rng.below(locums_.size())];
     const std::size_t j = destinations_.draw(rng, w.location[c]);
     const std::uint64_t bit = std::uint64_t{1} << j;
+    // Weeks of in-person work there: worth far more than the license's renewal.
+    if (w.active[c] & bit) w.license_use_of(c, j) = 255;
     // Already licensed there (or applying, or holding a national license): no application.
     if (((w.active[c] | w.pending[c]) & bit) || w.has(c, flag_national_license) || !w.available(c, day)) continue;
     // A day sooner is a day of in-person work: what makes a faster pathway worth its fee.

@@ -2,7 +2,9 @@
 // Locum tenens: physicians who take temporary in-person assignments in other
 // states and license there. This is the flow of new out-of-state licenses that
 // does not come from telemedicine demand. Only the licensing is simulated: the
-// assignments' own visits are not (the physician's capacity stays at home).
+// assignments' own visits are not (the physician's capacity stays at home); an
+// assignment where the physician holds a license counts as that license's use
+// at its next renewal.
 #include <cstdint>
 #include <vector>
 

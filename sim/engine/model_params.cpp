@@ -185,6 +185,7 @@ ModelParams read_model_params(const Scenario& sc) {
   }
   p.paperwork_hours = sc.real("regulator.paperwork_hours");
   p.renew_unused_prob = sc.real("regulator.renew_unused_prob");
+  p.renewal_paperwork_hours = sc.real("regulator.renewal_paperwork_hours");
   p.sanction_days = sc.real("regulator.sanction_days");
   p.deterrence_prob = sc.real("regulator.deterrence_prob");
   p.review_cost_usd = sc.real("regulator.review_cost_usd");

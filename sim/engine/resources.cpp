@@ -40,7 +40,8 @@ constexpr std::uint64_t fixed_bytes = std::uint64_t{22} << 20;
 constexpr double workforce_array_bytes =
     sizeof(std::uint8_t) * 4 +                                   // location, specialty, platform, flags
     sizeof(float) +                                              // risk
-    sizeof(std::uint64_t) * 7 +                                  // the authorization masks
+    sizeof(std::uint64_t) * 6 +                                  // the authorization masks
+    sizeof(std::uint8_t) * 64 +                                  // license use, per US jurisdiction (at most 64)
     sizeof(std::int32_t) * 2 +                                   // suspended_until, capacity_day
     sizeof(std::uint16_t) * 5;                                   // capacity counters
 

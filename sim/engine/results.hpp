@@ -26,6 +26,7 @@ struct Results {
   int replicates = 0;
   std::uint64_t patients = 0;    ///< simulated patients (the same in every replicate)
   std::uint64_t clinicians = 0;  ///< simulated clinicians in replicate 0
+  std::uint64_t licensed_clinicians = 0;  ///< of those, holding a US license when the simulation starts
   int days = 0;
   int months = 0;
   std::string start_date;

@@ -165,7 +165,6 @@ Workforce build_workforce(const Places& places, const ModelParams& params, doubl
       w.recognized.push_back(0);
       w.supervised.push_back(0);
       w.pending.push_back(0);
-      w.used.push_back(0);
       w.suspended_until.push_back(0);
       w.capacity_day.push_back(-1);
       w.capacity_left.push_back(0);
@@ -197,6 +196,7 @@ Workforce build_workforce(const Places& places, const ModelParams& params, doubl
       }
     }
   }
+  w.license_use.assign(w.size() * w.n_us, 0);
   return w;
 }
 

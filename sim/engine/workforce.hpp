@@ -46,7 +46,6 @@ struct Workforce {
   std::vector<std::uint64_t> recognized;  ///< international recognition, full tier
   std::vector<std::uint64_t> supervised;  ///< international recognition, supervised tier
   std::vector<std::uint64_t> pending;   ///< applications under way
-  std::vector<std::uint64_t> used;      ///< jurisdictions practised in since last renewal
   std::vector<std::int32_t> suspended_until;
   std::vector<std::int32_t> capacity_day;  ///< day the two counters below refer to
   std::vector<std::uint16_t> capacity_left;
@@ -57,6 +56,9 @@ struct Workforce {
   /// Telemedicine encounters given since the last licensing review (saturating):
   /// what tells a clinician whether more patients elsewhere would fit.
   std::vector<std::uint16_t> period_telehealth;
+  /// Encounters given under each license since it was granted or last renewed
+  /// (saturating), by [clinician * n_us + jurisdiction]: what a renewal weighs.
+  std::vector<std::uint8_t> license_use;
 
   /// In-person pools by [place][specialty] (clinicians located there).
   std::vector<Pool> in_person;
@@ -118,6 +120,12 @@ struct Workforce {
       if (period_telehealth[c] < 65535) ++period_telehealth[c];
     }
   }
+  /// An encounter given under the clinician's license in US jurisdiction j.
+  void record_license_use(ClinicianId c, std::size_t j) {
+    auto& u = license_use[c * n_us + j];
+    if (u < 255) ++u;
+  }
+  std::uint8_t& license_use_of(ClinicianId c, std::size_t j) { return license_use[c * n_us + j]; }
   /// Telemedicine slots the clinician left unused over the last `days` days.
   double idle_telehealth(ClinicianId c, double days) const {
     return std::max(0.0, daily_telehealth[c] * days - period_telehealth[c]);
@@ -146,6 +154,7 @@ struct ExtraClinicianGroup {
 struct Expiry {
   ClinicianId clinician;
   std::uint8_t jurisdiction;
+  std::int32_t counted_from = 0;  ///< day its use count started (grant, last renewal, day 0)
 };
 
 /// Where additional licenses are: a neighbour of the principal state with

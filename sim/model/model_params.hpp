@@ -67,6 +67,7 @@ struct ModelParams {
 
   std::vector<RegulatorParams> regulators;  ///< one per US jurisdiction
   double paperwork_hours, renew_unused_prob, sanction_days, deterrence_prob;
+  double renewal_paperwork_hours = 0;  ///< clinician hours to renew one license
   double review_cost_usd = 0;  ///< a board's cost of reviewing one full license application
 
   double review_interval_days, licensing_response, licensing_horizon_years;

@@ -57,16 +57,17 @@ std::vector<ParamSpec> build_specs() {
                       "days simulated before start_date under the rules in force then and not written to "
                       "the output, so that the run starts from a steady state (relationships, follow-ups, "
                       "waiting lists, pending applications, authorizations obtained under earlier rules)",
-                      "method choice: docs/regimes.md shows month 1 within noise of month 12 at 365 days"));
+                      "method choice: docs/regimes.md (steady state) measures month 12 against month 1"));
   s.push_back(integer("simulation.spinup_accelerated_days", 0, 3650, "days",
-                      "days at the start of the spin-up in which clinicians' licensing responds "
-                      "simulation.spinup_licensing_speedup times as fast (accelerated spin-up: the stock of "
-                      "licenses obtained for telemedicine takes years to fill otherwise); the rest of the "
-                      "spin-up runs at the real rate",
+                      "days at the start of the spin-up in which licensing runs "
+                      "simulation.spinup_licensing_speedup times as fast as care (accelerated spin-up: the "
+                      "stock of licenses obtained for telemedicine takes a decade to settle otherwise); the "
+                      "rest of the spin-up runs at the real rate",
                       "method choice: docs/regimes.md (steady state)"));
   s.push_back(real("simulation.spinup_licensing_speedup", 1, 50, "ratio",
-                   "how many times licensing.response clinicians notice unmet demand during the "
-                   "accelerated days of the spin-up",
+                   "during the accelerated days, how many times licensing.response clinicians notice "
+                   "unmet demand and the boards' review capacity, and by how much review times and "
+                   "renewal cycles are shortened",
                    "method choice: docs/regimes.md (steady state)"));
 
   // --- world ----------------------------------------------------------------
@@ -295,8 +296,14 @@ std::vector<ParamSpec> build_specs() {
   s.push_back(real("regulator.paperwork_hours", 0, 10000, "hours",
                    "clinician hours to prepare one license application", assumed));
   s.push_back(real("regulator.renew_unused_prob", 0, 1, "probability",
-                   "probability that a clinician renews a license not used since its last "
-                   "renewal (used licenses are always renewed)",
+                   "probability that a clinician renews a license outside their home state for "
+                   "reasons outside the model (an unused license is renewed with it; a used one "
+                   "also when what it earned over the cycle exceeds its renewal cost times an "
+                   "Exp(1) factor; home licenses are always renewed)",
+                   assumed));
+  s.push_back(real("regulator.renewal_paperwork_hours", 0, 1000, "hours",
+                   "clinician hours to renew one license (forms, attestations; CME counted once "
+                   "for all states)",
                    assumed));
   s.push_back(real("regulator.detection_prob", 0, 1, "probability",
                    "probability that an unauthorized encounter without harm is detected "

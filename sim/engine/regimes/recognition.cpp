@@ -139,7 +139,7 @@ class Recognition final : public Regime {
   }
   void on_paid_claim(Workforce& w, ClinicianId c, Authority a, std::size_t loc, int day) override {
     if (a != Authority::supervised && a != Authority::recognized) return;
-    Stream rng(seed_, replicate_, Purpose::regulator, static_cast<std::uint64_t>(day), c, 13);
+    Stream rng(seed_, replicate_, Purpose::recognition_revocation, static_cast<std::uint64_t>(day), c);
     if (!rng.bernoulli(revocation_prob_)) return;
     const std::uint64_t revoke = shared_repository_ ? (w.supervised[c] | w.recognized[c]) : (std::uint64_t{1} << loc);
     // The tiers stay recorded; revoked_ masks them (at once in law, for

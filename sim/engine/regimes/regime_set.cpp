@@ -161,6 +161,7 @@ void RegimeSet::grant(Workforce& w, ClinicianId c, std::size_t j, const PathwayO
   if (offer.grants == Authority::full_license || offer.grants == Authority::compact_license) {
     w.active[c] |= std::uint64_t{1} << j;
     if (offer.grants == Authority::compact_license) w.compact[c] |= std::uint64_t{1} << j;
+    w.license_use_of(c, j) = 0;  // its first renewal weighs the use of this license only
     w.enter_telehealth_pools(c, j);
   }
   if (offer.regime >= 0) regimes_[static_cast<std::size_t>(offer.regime)]->on_granted(w, c, j, offer.pathway, day);

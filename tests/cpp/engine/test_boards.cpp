@@ -98,6 +98,115 @@ TEST_CASE("unused extra licenses lapse when clinicians do not renew, used ones a
   CHECK(after >= static_cast<double>(domestic));
 }
 
+TEST_CASE("a license elsewhere is renewed by what it earned: well-used ones kept, the rest lapse") {
+  // No renewals for reasons outside the model: only the license's earnings count.
+  World world({"regulator.renew_unused_prob=0"}, 800);
+  auto& w = world.workforce;
+  // Every extra license renewed every two years: half earn far more than the
+  // renewal fee and an hour's paperwork over their cycle, half earn nothing.
+  std::vector<std::pair<ClinicianId, std::size_t>> busy, idle;
+  for (ClinicianId c = 0; c < w.size(); ++c)
+    for (std::size_t j = 0; j < w.n_us; ++j) {
+      if (!w.authorized(c, j) || (!w.is_abroad(c) && w.location[c] == j)) continue;
+      if (renewal_cycle_days(world.params.regulators[j]) != 730) continue;  // MN renews yearly
+      auto& list = (busy.size() <= idle.size()) ? busy : idle;
+      list.emplace_back(c, j);
+      if (&list == &busy) w.license_use_of(c, j) = 255;
+    }
+  REQUIRE(busy.size() > 50);
+  for (int day = 0; day <= 730; ++day) world.step(day);  // each license's first expiry, not its second
+  std::size_t busy_kept = 0, idle_kept = 0;
+  for (auto [c, j] : busy) busy_kept += w.authorized(c, j);
+  for (auto [c, j] : idle) idle_kept += w.authorized(c, j);
+  CHECK(busy_kept == busy.size());
+  CHECK(idle_kept == 0);
+}
+
+TEST_CASE("the renewal weighs what a license earned against its cost, beside the reasons outside the model") {
+  CHECK(renewal_probability(0, 500, 0.6) == doctest::Approx(0.6));     // unused: outside reasons only
+  CHECK(renewal_probability(500, 500, 0.6) == doctest::Approx(1 - 0.4 / std::exp(1.0)));
+  CHECK(renewal_probability(5000, 500, 0.6) == doctest::Approx(1 - 0.4 * std::exp(-10.0)));
+  CHECK(renewal_probability(500, 500, 0) == doctest::Approx(1 - 1 / std::exp(1.0)));
+  CHECK(renewal_probability(0, 0, 0) == 1);  // a free renewal is always worth it
+}
+
+TEST_CASE("an initial license's use is counted from day 0 and scaled to a whole cycle") {
+  // One encounter each ($70 or so net) against a $500 renewal: over a whole cycle
+  // rarely worth it; over the first tenth of one, worth about ten encounters.
+  World world({"regulator.renew_unused_prob=0", "regulator.renewal_fee_usd=500",
+               "regulator.renewal_paperwork_hours=0"},
+              800);
+  auto& w = world.workforce;
+  for (ClinicianId c = 0; c < w.size(); ++c)
+    for (std::size_t j = 0; j < w.n_us; ++j)
+      if (w.authorized(c, j)) w.license_use_of(c, j) = 1;
+  const int cycle = renewal_cycle_days(world.params.regulators[world.code("NY")]);
+  std::vector<std::pair<ClinicianId, std::size_t>> early, late;
+  for (int day = 1; day <= cycle; ++day)
+    for (const Expiry& e : world.expiries[static_cast<std::size_t>(day)]) {
+      const bool home = !w.is_abroad(e.clinician) && w.location[e.clinician] == e.jurisdiction;
+      if (home || renewal_cycle_days(world.params.regulators[e.jurisdiction]) != cycle) continue;
+      if (day < cycle / 10) early.emplace_back(e.clinician, e.jurisdiction);
+      if (day > cycle - cycle / 10) late.emplace_back(e.clinician, e.jurisdiction);
+    }
+  for (int day = 0; day <= cycle; ++day) world.step(day);
+  const auto kept = [&](const auto& list) {
+    double k = 0;
+    for (auto [c, j] : list) k += w.authorized(c, j);
+    return k / static_cast<double>(list.size());
+  };
+  REQUIRE(early.size() > 20);
+  REQUIRE(late.size() > 20);
+  CAPTURE(early.size());
+  CAPTURE(late.size());
+  CHECK(kept(early) > 0.6);
+  CHECK(kept(late) < 0.35);
+}
+
+namespace {
+
+/// VT reviews every application at once, in exactly 80 days, and grants it.
+const std::vector<std::string> vt_reviews_in_80_days = {
+    "regulator.approval_prob=1", "jurisdiction.VT.processing_days_low=80", "jurisdiction.VT.processing_days_high=80",
+    "jurisdiction.VT.processing_capacity_per_1000_physicians_day=1000"};
+
+/// Day on which clinician c's application to VT, filed on `filed`, is granted (-1: not by `until`).
+int vt_grant_day(World& world, ClinicianId c, int filed, int until) {
+  const auto vt = world.code("VT");
+  for (int day = 0; day < until; ++day) {
+    if (day == filed) world.boards.submit(c, vt, day, world.full_license(vt), world.workforce);
+    world.step(day);
+    if (world.workforce.authorized(c, vt)) return day;
+  }
+  return -1;
+}
+
+}  // namespace
+
+TEST_CASE("licensing sped up k times: k times the review capacity, 1/k of review times and renewal cycles") {
+  World world(vt_reviews_in_80_days, 800);
+  const auto vt = world.code("VT");
+  const ClinicianId c = world.candidate(vt);
+  world.boards.accelerate(4, 800);
+  CHECK(vt_grant_day(world, c, 0, 100) == 20);  // 80 days / 4
+  // The license's first renewal is due a quarter of a two-year cycle later.
+  const auto due = [&](int day) {
+    for (const Expiry& e : world.expiries[static_cast<std::size_t>(day)])
+      if (e.clinician == c && e.jurisdiction == vt) return true;
+    return false;
+  };
+  CHECK(due(20 + 183));  // lround(730 / 4)
+  CHECK_FALSE(due(20 + 730));
+}
+
+TEST_CASE("a review that outlasts the acceleration finishes at the real rate") {
+  World world(vt_reviews_in_80_days, 300);
+  const ClinicianId c = world.candidate(world.code("VT"));
+  world.boards.accelerate(4, 100);
+  // Ten fast days cover 40 of the 80 review days; the other 40 take 40 days.
+  CHECK(vt_grant_day(world, c, 90, 300) == 140);
+}
+
 TEST_CASE("clinicians apply where platforms report unmet demand, and only there") {
   World world({}, 100);
   std::vector<double> unmet(51 * world.params.specialties.size(), 0.0);
