@@ -243,6 +243,11 @@ def license_stock_change_per_year(result, w: Window) -> np.ndarray:
     return change * 365.0 / (w.last - w.first + 1)
 
 
+def licenses_per_physician(result, w: Window) -> np.ndarray:
+    stock = _daily(result, "authorizations_active").sum(axis=2)  # [replicate, day]
+    return stock[:, w.last] / max(1, result.licensed_clinicians)
+
+
 def _pathway_window(result, w: Window, pathway: str, quantity: int) -> np.ndarray:
     """[replicate, month in window, jurisdiction] of one pathway quantity (1 granted, 2 days).
 
@@ -293,6 +298,7 @@ METRICS: dict[str, Callable[[Any, Window], np.ndarray]] = {
         telehealth_share_of_visits,
         medicare_primary_care_telehealth_share,
         license_stock_change_per_year,
+        licenses_per_physician,
         compact_licenses_issued_per_year,
         days_to_full_license,
         days_to_compact_license,
