@@ -7,7 +7,7 @@ every stream alike), 95% t intervals, national figures (agents / scale), per yea
     .venv/bin/python scripts/regime_effects.py
 
 (about 25 minutes on 2 cores). tests/cpp/engine/regimes/test_shipped_defaults.cpp checks the
-directions at the same seed, scale and replicates.
+directions at the same seed and scale (8 replicates for the waiver).
 """
 from __future__ import annotations
 

@@ -81,7 +81,9 @@ def find_cli() -> Path | None:
     if os.environ.get("LICSIM_BUILD_DIR"):
         candidates.append(Path(os.environ["LICSIM_BUILD_DIR"]) / "sim" / "licsim")
     candidates.append(PACKAGE_PARENT.parent / "sim" / "licsim")  # same build as the package
-    candidates += _newest_first(list(SOURCE_DIR.glob("build/*/sim/licsim")))
+    # Not the sanitizer builds (scripts/ci_checks.sh): their memory and exit codes are not the product's.
+    candidates += _newest_first([p for p in SOURCE_DIR.glob("build/*/sim/licsim")
+                                 if p.parent.parent.name not in ("asan", "tsan")])
     for candidate in candidates:
         if candidate.is_file() and os.access(candidate, os.X_OK):
             return candidate

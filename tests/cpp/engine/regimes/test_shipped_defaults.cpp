@@ -1,5 +1,6 @@
 // Each shipped regime file against its baseline at the file's own values: one
-// year at 1:1000 after the shipped spin-up, sixteen replicates with common random
+// year at 1:1000 after the shipped spin-up, sixteen replicates (eight for the
+// three-year waiver runs, whose effects are large) with common random
 // numbers (replicate r of both runs draws every stream alike), paired intervals.
 // Nothing here raises a capacity or a rate: these are the answers a user gets.
 // (Test names start with "shipped": the sanitizer preset skips these long runs.)
@@ -17,10 +18,17 @@ using namespace licsim;
 
 namespace {
 
-constexpr int replicates = 16;
-constexpr double t95 = 2.131, t99 = 2.947;  // Student's t, 15 degrees of freedom
+constexpr int replicates = 16, waiver_replicates = 8;
 
-const Results& shipped(const std::string& name, const std::vector<std::string>& overrides = {}) {
+/// Student's t quantiles (0.975, 0.995) for the replicate counts used here.
+std::pair<double, double> t_quantiles(std::size_t n) {
+  REQUIRE((n == 8 || n == 16));
+  return n == 8 ? std::pair{2.365, 3.499} : std::pair{2.131, 2.947};
+}
+
+
+const Results& shipped(const std::string& name, const std::vector<std::string>& overrides = {},
+                       int reps = replicates) {
   static std::map<std::string, Results> cache;  // each run once per test binary
   std::string key = name;
   for (const auto& o : overrides) key += " " + o;
@@ -31,7 +39,7 @@ const Results& shipped(const std::string& name, const std::vector<std::string>& 
   RunOptions o;
   o.scale = 0.001;
   o.seed = 2026;
-  o.replicates = replicates;
+  o.replicates = reps;
   o.threads = 0;
   return cache.emplace(key, run(s, o)).first->second;
 }
@@ -48,17 +56,20 @@ struct Paired {
 
 /// Mean and t intervals of one difference per replicate.
 Paired paired(const std::vector<double>& d) {
-  const double mean = std::accumulate(d.begin(), d.end(), 0.0) / replicates;
+  const auto n = static_cast<double>(d.size());
+  const double mean = std::accumulate(d.begin(), d.end(), 0.0) / n;
   double ss = 0;
   for (double x : d) ss += (x - mean) * (x - mean);
-  const double se = std::sqrt(ss / (replicates - 1) / replicates);
+  const double se = std::sqrt(ss / (n - 1) / n);
+  const auto [t95, t99] = t_quantiles(d.size());
   return {mean, t95 * se, t99 * se};
 }
 
 /// Reform minus baseline, replicate by replicate.
 Paired paired(const Results& base, const Results& reform, const PerReplicate& f) {
+  REQUIRE(base.replicates == reform.replicates);
   std::vector<double> d;
-  for (int r = 0; r < replicates; ++r) d.push_back(f(reform, r) - f(base, r));
+  for (int r = 0; r < base.replicates; ++r) d.push_back(f(reform, r) - f(base, r));
   return paired(d);
 }
 
@@ -89,7 +100,7 @@ PerReplicate authority(Authority a, int slot = 0) {
 /// Breakdown metric of one payer.
 PerReplicate payer_metric(BreakdownMetric b, Payer payer) {
   return [b, payer](const Results& r, int rep) {
-    const std::size_t S = r.specialties.size(), cells_per_rep = r.breakdown.size() / replicates / breakdown_metric_count;
+    const std::size_t S = r.specialties.size(), cells_per_rep = r.breakdown.size() / static_cast<std::size_t>(r.replicates) / breakdown_metric_count;
     const std::size_t per_payer = area_count * S;
     double sum = 0;
     for (std::size_t i = 0; i < cells_per_rep; ++i)
@@ -148,7 +159,7 @@ PerReplicate days_to_license() {
 
 double sum_over_replicates(const Results& r, const PerReplicate& f) {
   double s = 0;
-  for (int rep = 0; rep < replicates; ++rep) s += f(r, rep);
+  for (int rep = 0; rep < r.replicates; ++rep) s += f(r, rep);
   return s;
 }
 
@@ -162,7 +173,7 @@ bool untouched(const Paired& p, double base_value, double margin) {
 #define CHECK_UNTOUCHED(base, reform, f, margin)                               \
   do {                                                                         \
     const Paired p_ = paired(base, reform, f);                                 \
-    const double base_ = sum_over_replicates(base, f) / replicates;            \
+    const double base_ = sum_over_replicates(base, f) / base.replicates;       \
     CAPTURE(p_.mean);                                                          \
     CAPTURE(p_.half95);                                                        \
     CAPTURE(base_);                                                            \
@@ -193,7 +204,7 @@ TEST_CASE("shipped imlc: compact licenses in use, faster licensing, care otherwi
   for (std::size_t j = 0; j < member.size(); ++j) {
     if (member[j]) continue;
     double applications = 0;
-    for (int rep = 0; rep < replicates; ++rep)
+    for (int rep = 0; rep < imlc.replicates; ++rep)
       for (int m = 0; m < imlc.months; ++m)
         applications += imlc.by_pathway[imlc.monthly_index(rep, m, j, pathway_count * 4) +
                                         static_cast<std::size_t>(Pathway::compact) * 4];
@@ -250,8 +261,8 @@ TEST_CASE("shipped national_license: national licensees in use, more cross-state
 
 TEST_CASE("shipped covid_waiver: the waiver itself adds cross-state telemedicine, and stops when it ends") {
   // Against the same 2020-2022 file without the waiver: the coverage change is in both.
-  const Results& base = shipped("covid_waiver", {"waiver.enabled=false"});
-  const Results& waiver = shipped("covid_waiver");
+  const Results& base = shipped("covid_waiver", {"waiver.enabled=false"}, waiver_replicates);
+  const Results& waiver = shipped("covid_waiver", {}, waiver_replicates);
   CHECK(sum_over_replicates(waiver, authority(Authority::waiver)) > 0);
   CHECK_PAIRED(paired(base, waiver, daily(m_served_telehealth_cross_state)), up);
   CHECK_UNTOUCHED(base, waiver, daily(m_episodes), 0.001);
@@ -259,7 +270,7 @@ TEST_CASE("shipped covid_waiver: the waiver itself adds cross-state telemedicine
   // December 2022 has a small fraction of December 2020's waiver encounters.
   const auto waiver_month = [&](int month) {
     double s = 0;
-    for (int rep = 0; rep < replicates; ++rep)
+    for (int rep = 0; rep < waiver.replicates; ++rep)
       for (std::size_t j = 0; j < waiver.jurisdictions.size(); ++j)
         s += waiver.by_authority[waiver.monthly_index(rep, month, j, authority_count * 2) +
                                  static_cast<std::size_t>(Authority::waiver) * 2];
@@ -290,7 +301,7 @@ TEST_CASE("shipped state_only starts in a steady state: month 1 within noise of 
                         m_unmet, m_adverse_events, m_continuity_encounters}) {
     double first = 0, last = 0;
     std::vector<double> d;
-    for (int rep = 0; rep < replicates; ++rep) {
+    for (int rep = 0; rep < r.replicates; ++rep) {
       const double january = month_total(r, m, 0, rep), december = month_total(r, m, 11, rep);
       first += january;
       last += december;
@@ -300,7 +311,7 @@ TEST_CASE("shipped state_only starts in a steady state: month 1 within noise of 
     CAPTURE(daily_metrics[static_cast<std::size_t>(m)].name);
     CAPTURE(first);
     CAPTURE(last);
-    CAPTURE(p.half99 * replicates);
+    CAPTURE(p.half99 * r.replicates);
     CHECK(first > 0);
     CHECK(p.within_noise());
     CHECK(std::fabs(last - first) <= 3 * std::sqrt(first + last));
