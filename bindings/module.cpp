@@ -175,6 +175,13 @@ py::array view(const std::shared_ptr<Run>& run, const std::vector<double>& data,
   return array;
 }
 
+/// [replicate, period, jurisdiction, payer, area, user kind] of one users array.
+py::array users_view(const std::shared_ptr<Run>& run, const licsim::Results::UserCounts& users) {
+  const auto& x = run->results;
+  return view(run, users.counts, {x.replicates, users.size(), static_cast<py::ssize_t>(x.jurisdictions.size()), licsim::payer_count,
+                          licsim::area_count, licsim::user_kind_count});
+}
+
 template <class Array>
 py::tuple names(const Array& array) {
   py::list out;
@@ -341,6 +348,26 @@ PYBIND11_MODULE(_core, m) {
         const auto places = static_cast<py::ssize_t>(x.places.size());
         return view(r, x.flows, {x.replicates, x.months, places, places, licsim::modality_count});
       }, "[replicate, month, patient location, clinician location, modality]")
+      .def_property_readonly("home_flows", [](const std::shared_ptr<Run>& r) {
+        const auto& x = r->results;
+        return view(r, x.home_flows, {x.replicates, x.months, static_cast<py::ssize_t>(x.jurisdictions.size()),
+                                      licsim::payer_count, static_cast<py::ssize_t>(x.places.size()),
+                                      licsim::modality_count});
+      }, "[replicate, month, patient's home jurisdiction, payer, clinician location, modality]")
+      .def("users", [](const std::shared_ptr<Run>& r, int period) {
+        if (period < 0 || period >= licsim::user_period_count) throw py::index_error("no such user period");
+        return users_view(r, r->results.users[static_cast<std::size_t>(period)]);
+      }, py::arg("period"),
+      "[replicate, period, jurisdiction, payer, area, user kind] of user_period_names[period]")
+      .def("user_period_start_day", [](const Run& r, int period) {
+        if (period < 0 || period >= licsim::user_period_count) throw py::index_error("no such user period");
+        return r.results.users[static_cast<std::size_t>(period)].start_day;
+      }, py::arg("period"), "first simulated day of each period of user_period_names[period]")
+      .def_property_readonly("patients_by_cell", [](const std::shared_ptr<Run>& r) {
+        const auto& x = r->results;
+        return view(r, x.patients_by_cell,
+                    {static_cast<py::ssize_t>(x.jurisdictions.size()), licsim::payer_count, licsim::area_count});
+      }, "[jurisdiction, payer, area]: simulated patients")
       .def_property_readonly("by_authority", [](const std::shared_ptr<Run>& r) {
         return monthly_view(r, r->results.by_authority, {licsim::authority_count, 2});
       }, "[replicate, month, jurisdiction, authority, (encounters, adverse events)]")
@@ -370,6 +397,8 @@ PYBIND11_MODULE(_core, m) {
   // Vocabularies and metric tables, so that Python labels arrays exactly as the file does.
   m.attr("daily_metrics") = metric_table(licsim::daily_metrics);
   m.attr("breakdown_metrics") = metric_table(licsim::breakdown_metrics);
+  m.attr("user_metrics") = metric_table(licsim::user_metrics);
+  m.attr("user_period_names") = names(licsim::user_period_names);
   m.attr("payer_names") = names(licsim::payer_names);
   m.attr("area_names") = names(licsim::area_names);
   m.attr("modality_names") = names(licsim::modality_names);

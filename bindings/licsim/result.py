@@ -137,6 +137,34 @@ class Result:
         return self._run.flows
 
     @property
+    def home_flows(self) -> np.ndarray:
+        """[replicate, month, patient's home jurisdiction, payer, clinician location, modality]:
+        encounters (the claims studies' geography)."""
+        return self._run.home_flows
+
+    def users(self, period: str = "month") -> np.ndarray:
+        """[replicate, period, jurisdiction, payer, area, kind]: patients counted once per
+        calendar ``period`` (``month``, ``quarter``, ``half_year`` or ``year``; the first and last
+        may be partial), kinds in :data:`licsim._core.user_metrics` order."""
+        return self._run.users(self._user_period(period))
+
+    def user_period_start_day(self, period: str) -> list[int]:
+        """First simulated day of each calendar ``period`` (as :attr:`month_start_day`)."""
+        return list(self._run.user_period_start_day(self._user_period(period)))
+
+    @staticmethod
+    def _user_period(period: str) -> int:
+        names = list(_core.user_period_names)
+        if period not in names:
+            raise ValueError(f"no period {period!r} (periods: {', '.join(names)})")
+        return names.index(period)
+
+    @property
+    def patients_by_cell(self) -> np.ndarray:
+        """[jurisdiction, payer, area]: simulated patients (the denominator of users' shares)."""
+        return self._run.patients_by_cell
+
+    @property
     def by_authority(self) -> np.ndarray:
         """[replicate, month, jurisdiction, authority, (encounters, adverse events)]."""
         return self._run.by_authority
@@ -265,12 +293,34 @@ class Result:
         coords["payer"] = _coord(np.array(_core.payer_names, dtype=object), "patient's payer")
         coords["area"] = _coord(np.array(_core.area_names, dtype=object), "patient's area")
         coords["specialty"] = _coord(np.array(self.specialties, dtype=object), "specialty group")
+        time_units = f"days since {self.start_date}"
+        periods = [p for p in _core.user_period_names if p != "month"]
+        for period in periods:
+            words = period.replace("_", "-")
+            coords[period] = _coord(np.asarray(self.user_period_start_day(period), dtype=np.int32),
+                                    f"first simulated day of the calendar {words}", time_units,
+                                    calendar="proleptic_gregorian")
         data_vars = {}
         for k, (name, units, _, description, _count) in enumerate(_core.breakdown_metrics):
             data_vars[name] = (dims, _as_written(self.breakdown[..., k], True),
                                {"units": units, "long_name": description})
-        description = "monthly totals by replicate, month, home jurisdiction, payer, area and specialty"
-        return self._with_dims(dims, coords), data_vars, description
+        # Users: patients counted once per calendar period.
+        for period in _core.user_period_names:
+            words = "month" if period == "month" else (
+                f"calendar {period.replace('_', '-')} (the first and last may be partial)")
+            suffix = "" if period == "month" else f"_by_{period}"
+            values = self.users(period)
+            for k, (name, units, _, description, _count) in enumerate(_core.user_metrics):
+                cut = description.rfind("the period")
+                long_name = description[:cut] + "the " + words + description[cut + len("the period"):]
+                data_vars[name + suffix] = (("replicate", period, "jurisdiction", "payer", "area"),
+                                            _as_written(values[..., k], True), {"units": units, "long_name": long_name})
+        data_vars["patients"] = (("jurisdiction", "payer", "area"), _as_written(self.patients_by_cell, True), {
+            "units": "1",
+            "long_name": "simulated patients (the same in every replicate and period): the denominator of the "
+                         "users' shares"})
+        description = "monthly totals by replicate, month, home jurisdiction, payer, area and specialty; users (patients) by month, quarter and year"
+        return self._with_dims((*dims, *periods), coords), data_vars, description
 
     def _flows(self):
         dims = ("replicate", "month", "patient_location", "clinician_location", "modality")
@@ -280,9 +330,21 @@ class Result:
         coords["clinician_location"] = _coord(places.copy(),
                                               "where the clinician was (USPS code, or ISO 3166 alpha-3 abroad)")
         coords["modality"] = _coord(np.array(_core.modality_names, dtype=object), "encounter modality")
-        data_vars = {"encounters": (dims, _as_written(self.flows, True), {
-            "units": "1", "long_name": "encounters by patient location, clinician location and modality"})}
-        description = "monthly encounters by where the patient was and where the clinician was"
+        coords["patient_home"] = _coord(np.array(self.jurisdictions, dtype=object),
+                                        "the patient's home jurisdiction (USPS code)")
+        coords["payer"] = _coord(np.array(_core.payer_names, dtype=object), "patient's payer")
+        data_vars = {
+            "encounters": (dims, _as_written(self.flows, True), {
+                "units": "1", "long_name": "encounters by patient location, clinician location and modality"}),
+            "encounters_by_home": (
+                ("replicate", "month", "patient_home", "payer", "clinician_location", "modality"),
+                _as_written(self.home_flows, True), {
+                    "units": "1",
+                    "long_name": "encounters by the patient's home jurisdiction and payer, clinician location and "
+                                 "modality (the claims studies' geography: beneficiary's state against clinician's)"}),
+        }
+        description = "monthly encounters by where the patient was (or their home and payer) and where the clinician was"
+        dims = (*dims, "patient_home", "payer")
         return self._with_dims(dims, coords), data_vars, description
 
     def _regimes(self):

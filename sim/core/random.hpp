@@ -32,6 +32,8 @@ enum class Purpose : std::uint8_t {
   sweep_point,   ///< seeds of sweep points
   locum_assignment,  ///< locum physicians' assignments in other states
   recognition_revocation,  ///< a recognition revoked after a paid claim
+  telehealth_uptake,       ///< a clinician's adoption of telemedicine (engine/uptake)
+  in_person_avoidance,     ///< whether an episode's patient will not be seen in person
 };
 
 class Stream {

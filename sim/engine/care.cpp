@@ -36,6 +36,7 @@ CarePartition::CarePartition(std::size_t specialty, const CareContext& ctx)
   follow_ups_by_day_.resize(static_cast<std::size_t>(ctx.days) + 1);
   ledger_.assign(n_us * daily_metric_count, 0.0);
   flows_.assign(ctx.places.size() * ctx.places.size() * modality_count, 0.0);
+  home_flows_.assign(n_us * payer_count * ctx.places.size() * modality_count, 0.0);
   unmet_telehealth_.assign(n_us, 0.0);
   authority_ledger_.assign(n_us * authority_count * 2, 0.0);
   disruption_ledger_.assign(n_us * disruption_outcome_count, 0.0);
@@ -76,9 +77,10 @@ void CarePartition::add_arrivals(const CareContext& ctx, int day) {
 }
 
 void CarePartition::run_day(const CareContext& ctx, int day) {
-  for (auto* v : {&ledger_, &flows_, &authority_ledger_, &disruption_ledger_, &cause_ledger_, &breakdown_})
+  for (auto* v : {&ledger_, &flows_, &home_flows_, &authority_ledger_, &disruption_ledger_, &cause_ledger_, &breakdown_})
     std::fill(v->begin(), v->end(), 0.0);
   relationships_.clear();
+  telehealth_uses_.clear();
   // Waiting episodes keep their place in the queue ahead of today's.
   today_.clear();
   today_.insert(today_.end(), waiting_.begin(), waiting_.end());
@@ -190,7 +192,7 @@ CarePartition::Match CarePartition::try_known(const CareContext& ctx, Episode& e
       metric(ctx.population.strata()[ep.stratum].home, m_unauthorized_declined) += 1;
     }
   }
-  if (reachable && w.can_see_in_person(c, day)) {
+  if (reachable && !(ep.flags & ep_avoids_in_person) && w.can_see_in_person(c, day)) {
     m.clinician = c;
     m.authority = in_person_authority();
   }
@@ -345,6 +347,20 @@ void CarePartition::handle(const CareContext& ctx, Episode& ep, int day) {
       breakdown(ctx, day, st, b_unmet) += 1;
       return;
     }
+    // In the take-up's context a patient who will not be seen in person takes
+    // telemedicine where it is covered and possible, and otherwise defers.
+    if (!(ep.flags & ep_emergency) && avoids_in_person(ctx, ep, day)) {
+      ep.flags |= ep_avoids_in_person;
+      if ((ep.flags & ep_telehealth_covered) && !(ep.flags & ep_needs_exam)) ep.flags |= ep_prefers_telehealth;
+    }
+  } else if ((ep.flags & ep_avoids_in_person) && !avoids_in_person(ctx, ep, day)) {
+    ep.flags &= ~ep_avoids_in_person;  // ready to be seen in person again
+  }
+  // One who will not be seen in person and cannot have telemedicine defers the
+  // episode: it waits, and is lost after the longest wait.
+  if ((ep.flags & ep_avoids_in_person) && !(ep.flags & ep_prefers_telehealth)) {
+    wait_or_lose(ctx, ep, st, day);
+    return;
   }
 
   ClinicianId known = ep.known;
@@ -383,8 +399,10 @@ void CarePartition::handle(const CareContext& ctx, Episode& ep, int day) {
                              telehealth_permitted(ctx, ep, false, day);
     if (ep.flags & ep_prefers_telehealth) {
       if (platform_ok) m = try_platform(ctx, ep, loc, day, rng);
-      if (m.clinician == no_clinician && books && book(ctx, ep, day, rng)) return;
-      if (m.clinician == no_clinician) m = try_in_person(ctx, loc, day, rng);
+      // One who will not be seen in person waits for telemedicine.
+      const bool in_person_ok = !(ep.flags & ep_avoids_in_person);
+      if (m.clinician == no_clinician && in_person_ok && books && book(ctx, ep, day, rng)) return;
+      if (m.clinician == no_clinician && in_person_ok) m = try_in_person(ctx, loc, day, rng);
     } else {
       // (books_first: booking was tried above; it gave no later appointment.)
       m = try_in_person(ctx, loc, day, rng);
@@ -396,6 +414,10 @@ void CarePartition::handle(const CareContext& ctx, Episode& ep, int day) {
     serve(ctx, ep, m, loc, day, rng);
     return;
   }
+  wait_or_lose(ctx, ep, st, day);
+}
+
+void CarePartition::wait_or_lose(const CareContext& ctx, Episode& ep, const Stratum& st, int day) {
   // The patient keeps trying for max_wait_days from the booked day.
   if (day - ep.arrival - ep.lead >= sp_.max_wait_days) {
     metric(st.home, m_unmet) += 1;
@@ -404,6 +426,16 @@ void CarePartition::handle(const CareContext& ctx, Episode& ep, int day) {
     return;
   }
   next_waiting_.push_back(ep);
+}
+
+bool CarePartition::avoids_in_person(const CareContext& ctx, const Episode& ep, int day) const {
+  // The episode's own threshold against the day's share: a patient who stays
+  // away stays away until the share falls below it (own stream, keyed by the
+  // episode alone: without the take-up nothing changes).
+  const double avoid = ctx.regimes.uptake().avoidance(day);
+  if (avoid <= 0) return false;
+  Stream draw(ctx.seed, ctx.replicate, Purpose::in_person_avoidance, 0, ep.uid);
+  return draw.uniform() < avoid;
 }
 
 void CarePartition::serve(const CareContext& ctx, Episode& ep, const Match& m, std::uint8_t loc, int day,
@@ -439,7 +471,9 @@ void CarePartition::serve(const CareContext& ctx, Episode& ep, const Match& m, s
                                              : m_served_telehealth_cross_state) += 1;
     breakdown(ctx, day, st, b_served_telehealth) += 1;
     if (cross_state) breakdown(ctx, day, st, b_served_telehealth_cross_state) += 1;
-    if (!w.is_abroad(c) && clinician_place != st.home) breakdown(ctx, day, st, b_served_telehealth_out_of_home_state) += 1;
+    const bool out_of_home_state = !w.is_abroad(c) && clinician_place != st.home;
+    if (out_of_home_state) breakdown(ctx, day, st, b_served_telehealth_out_of_home_state) += 1;
+    telehealth_uses_.push_back({ep.patient, ep.stratum, out_of_home_state});
   } else {
     const double trip_km = km * (clinician_place != loc ? params.cross_border_distance_multiplier : 1.0);
     cost += trip_km * params.cost_per_km_usd + params.time_cost_per_visit_usd * trip_km / params.round_trip_km_urban;
@@ -457,6 +491,9 @@ void CarePartition::serve(const CareContext& ctx, Episode& ep, const Match& m, s
   if (m.known) metric(st.home, m_continuity_encounters) += 1;
   flows_[(static_cast<std::size_t>(loc) * ctx.places.size() + clinician_place) * modality_count +
          static_cast<std::size_t>(m.modality)] += 1;
+  home_flows_[((static_cast<std::size_t>(st.home) * payer_count + st.payer) * ctx.places.size() + clinician_place) *
+                  modality_count +
+              static_cast<std::size_t>(m.modality)] += 1;
 
   // Safety: each risk factor multiplies the clinician's baseline risk.
   std::array<double, harm_cause_count> factor;

@@ -82,6 +82,15 @@ class alignas(64) CarePartition {  // no cache line shared with another partitio
   std::vector<double>& ledger() { return ledger_; }  ///< [US jurisdiction][DailyMetric]
   std::size_t specialty() const { return specialty_; }
   std::vector<double>& flows() { return flows_; }    ///< [place][place][modality]
+  /// [patient's home jurisdiction][payer][clinician place][modality]
+  std::vector<double>& home_flows() { return home_flows_; }
+  /// The day's telemedicine encounters, for the count of users (engine: in partition order).
+  struct TelehealthUse {
+    PatientId patient;
+    std::uint16_t stratum;
+    bool out_of_home_state;
+  };
+  std::vector<TelehealthUse>& telehealth_uses() { return telehealth_uses_; }
   /// Unmet telemedicine requests by US jurisdiction since the last licensing review.
   std::vector<double>& unmet_telehealth() { return unmet_telehealth_; }
   std::vector<std::pair<PatientId, ClinicianId>>& relationship_updates() { return relationships_; }
@@ -119,6 +128,10 @@ class alignas(64) CarePartition {  // no cache line shared with another partitio
   Authority lawful_authority(const CareContext& ctx, ClinicianId c, const EncounterQuery& q) const;
   EncounterQuery query(const CareContext& ctx, const Episode& ep, std::uint8_t loc, Modality m, int day) const;
   void end_disruption(Episode& ep, std::size_t home, DisruptionOutcome outcome);
+  /// Keeps the episode waiting, or counts it unmet after the longest wait.
+  void wait_or_lose(const CareContext& ctx, Episode& ep, const Stratum& st, int day);
+  /// Whether the patient will not be seen in person today (telemedicine take-up).
+  bool avoids_in_person(const CareContext& ctx, const Episode& ep, int day) const;
   void serve(const CareContext& ctx, Episode& ep, const Match& m, std::uint8_t loc, int day,
              Stream& rng);
   /// First usable clinician of a pool from today's cursor; `usable` must not
@@ -132,7 +145,8 @@ class alignas(64) CarePartition {  // no cache line shared with another partitio
   const SpecialtyParams& sp_;
   std::vector<Episode> waiting_, next_waiting_, today_;
   std::vector<std::vector<Episode>> follow_ups_by_day_;
-  std::vector<double> ledger_, flows_, unmet_telehealth_;
+  std::vector<double> ledger_, flows_, home_flows_, unmet_telehealth_;
+  std::vector<TelehealthUse> telehealth_uses_;
   std::vector<double> authority_ledger_, disruption_ledger_, cause_ledger_, breakdown_, wait_histogram_;
   std::vector<std::pair<PatientId, ClinicianId>> relationships_;
   std::vector<double> platform_cumulative_;

@@ -5,6 +5,8 @@
 #include <Eigen/Core>
 
 #include <algorithm>
+#include <array>
+#include <chrono>
 #include <cmath>
 #include <limits>
 #include <sstream>
@@ -78,6 +80,55 @@ void add_breakdown(Results& r, int replicate, int month, std::size_t specialty, 
   for (std::size_t cell = 0; cell < cells; ++cell)
     for (std::size_t m = 0; m < breakdown_metric_count; ++m)
       r.breakdown[((base + cell) * S + specialty) * breakdown_metric_count + m] += day[cell * breakdown_metric_count + m];
+}
+
+/// Adds a partition's day of telemedicine encounters to the counts of users:
+/// a patient counts once in each calendar period, whichever specialty saw
+/// them. `last` holds each patient's last counted month by kind (255: none):
+/// one already counted this month is skipped, and one counted in an earlier
+/// month is new to every period that month does not share, so the count is the
+/// same in any order of the day's encounters.
+void count_users(Results& r, int replicate, int month, const std::vector<CarePartition::TelehealthUse>& uses,
+                 const Population& population, std::array<PatientArray<std::uint8_t>, user_kind_count>& last) {
+  const std::size_t cells = r.user_cells();
+  const auto m = static_cast<std::size_t>(month);
+  const auto rep = static_cast<std::size_t>(replicate);
+  std::array<double*, user_period_count> row;
+  for (std::size_t p = 0; p < user_period_count; ++p) {
+    auto& u = r.users[p];
+    row[p] = &u.counts[(rep * static_cast<std::size_t>(u.size()) + static_cast<std::size_t>(u.of_month[m])) * cells];
+  }
+  for (const auto& use : uses) {
+    const Stratum& st = population.strata()[use.stratum];
+    const std::size_t cell = ((static_cast<std::size_t>(st.home) * payer_count + st.payer) * area_count + st.rural) *
+                             user_kind_count;
+    for (int kind = 0; kind < user_kind_count; ++kind) {
+      if (kind == u_telehealth_out_of_home_state && !use.out_of_home_state) continue;
+      std::uint8_t& seen = last[static_cast<std::size_t>(kind)][use.patient];
+      if (seen == m) continue;
+      for (std::size_t p = 0; p < user_period_count; ++p)
+        if (seen == 255 || r.users[p].of_month[seen] != r.users[p].of_month[m]) row[p][cell + kind] += 1;
+      seen = static_cast<std::uint8_t>(m);
+    }
+  }
+}
+
+/// The calendar periods of the output months (first day and index), and room for the counts.
+void set_user_periods(Results& r, const Calendar& calendar) {
+  for (std::size_t p = 0; p < user_period_count; ++p) {
+    auto& u = r.users[p];
+    int last = -1;
+    for (int m = 0; m < calendar.months(); ++m) {
+      const int first_day = calendar.month_start_day[static_cast<std::size_t>(m)];
+      const std::chrono::year_month_day first{std::chrono::sys_days{calendar.start} + std::chrono::days{first_day}};
+      const int calendar_month = static_cast<int>(first.year()) * 12 + static_cast<int>(unsigned{first.month()}) - 1;
+      const int index = calendar_month / user_period_months[p];
+      if (index != last) u.start_day.push_back(first_day);
+      last = index;
+      u.of_month.push_back(u.size() - 1);
+    }
+    u.counts.assign(static_cast<std::size_t>(r.replicates) * static_cast<std::size_t>(u.size()) * r.user_cells(), 0.0);
+  }
 }
 
 /// The month's waiting-time quantiles by jurisdiction from the partitions'
@@ -157,6 +208,9 @@ void run_replicate(const Scenario& scenario, const ModelParams& params, const Po
                             boards.submit(c, j, services_day, offer, workforce);
                           }};
   PatientArray<ClinicianId> usual_clinician(population.size(), no_clinician);
+  // Each patient's last month counted as a user, by kind (255: none yet).
+  std::array<PatientArray<std::uint8_t>, user_kind_count> last_counted;
+  for (auto& a : last_counted) a.assign(population.size(), 255);
 
   const CareContext ctx{params,    places,    population, calendar, options.seed, rep, days, usual_clinician,
                         workforce, results, regimes};
@@ -228,9 +282,15 @@ void run_replicate(const Scenario& scenario, const ModelParams& params, const Po
                                   static_cast<std::size_t>(flow_size)],
                    flow_size);
     add_pathway_flows(results, replicate, month, boards.pathway_ledger());
+    const auto home_flow_size = static_cast<Eigen::Index>(n_us * payer_count * places.size() * modality_count);
+    ArrayMap home_flows(&results.home_flows[(static_cast<std::size_t>(replicate) * results.months + month) *
+                                            static_cast<std::size_t>(home_flow_size)],
+                        home_flow_size);
     for (auto& part : partitions) {
       row += ConstArrayMap(part.ledger().data(), ledger_size);
       flows += ConstArrayMap(part.flows().data(), flow_size);
+      home_flows += ConstArrayMap(part.home_flows().data(), home_flow_size);
+      count_users(results, replicate, month, part.telehealth_uses(), population, last_counted);
       add_monthly(results.by_authority, results, replicate, month, part.authority_ledger());
       add_monthly(results.disruptions, results, replicate, month, part.disruption_ledger());
       add_monthly(results.harm_causes, results, replicate, month, part.cause_ledger());
@@ -288,6 +348,12 @@ Results run(const Scenario& scenario, const RunOptions& options) {
                                params.specialties.size() * breakdown_metric_count,
                            0.0);
   results.flows.assign(reps * months * n_places * n_places * modality_count, 0.0);
+  results.home_flows.assign(reps * months * n_us * payer_count * n_places * modality_count, 0.0);
+  set_user_periods(results, calendar);
+  results.patients_by_cell.assign(n_us * payer_count * area_count, 0.0);
+  for (const Stratum& st : population.strata())
+    results.patients_by_cell[(static_cast<std::size_t>(st.home) * payer_count + st.payer) * area_count + st.rural] +=
+        static_cast<double>(st.size);
   results.by_authority.assign(reps * months * n_us * authority_count * 2, 0.0);
   results.by_pathway.assign(reps * months * n_us * pathway_count * 4, 0.0);
   results.disruptions.assign(reps * months * n_us * disruption_outcome_count, 0.0);

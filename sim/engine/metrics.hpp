@@ -182,4 +182,25 @@ inline constexpr std::array<MetricInfo, breakdown_metric_count> breakdown_metric
      "days from the start of the episode to those visits, summed"},
 }};
 
+/// Patients counted once per period (month, calendar quarter, calendar year):
+/// the claims studies' "users" (Mehrotra et al. 2022 count patients, not visits).
+enum UserKind : int {
+  u_telehealth,                  ///< at least one telemedicine encounter
+  u_telehealth_out_of_home_state,  ///< at least one with a clinician practising outside the home state
+  user_kind_count
+};
+
+/// Calendar periods over which users are counted: months, quarters, half-years, years.
+inline constexpr int user_period_count = 4;
+inline constexpr std::array<std::string_view, user_period_count> user_period_names = {"month", "quarter", "half_year",
+                                                                                      "year"};
+inline constexpr std::array<int, user_period_count> user_period_months = {1, 3, 6, 12};
+
+inline constexpr std::array<MetricInfo, user_kind_count> user_metrics = {{
+    {"telehealth_users", "1", Basis::patient_home, "patients with at least one telemedicine encounter in the period"},
+    {"telehealth_users_out_of_home_state", "1", Basis::patient_home,
+     "patients with at least one telemedicine encounter in the period with a clinician practising in another US "
+     "jurisdiction than the patient's home (Mehrotra et al. 2022's out-of-state users)"},
+}};
+
 }  // namespace licsim

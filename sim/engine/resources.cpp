@@ -165,6 +165,7 @@ MemoryEstimate estimate_memory(const Scenario& sc, const RunOptions& options) {
   }
   e.patients = static_cast<std::uint64_t>(std::min(patients, 1.8e19));
   e.bytes_per_patient = sizeof(ClinicianId) +                                  // usual clinician
+                        user_kind_count * sizeof(std::uint8_t) +               // last month counted as a user
                         episode_slack * sizeof(Episode) * (pending + 3 * waiting) +  // episodes in flight
                         episode_slack * sizeof(std::pair<PatientId, ClinicianId>) * waiting;
 
@@ -197,14 +198,18 @@ MemoryEstimate estimate_memory(const Scenario& sc, const RunOptions& options) {
   const double n_spec = static_cast<double>(params.specialties.size());
   const double daily = reps * days * n_us * double(daily_metric_count);
   const double breakdown = reps * months * n_us * double(payer_count) * double(area_count) * n_spec * double(breakdown_metric_count);
-  const double flows = reps * months * n_places * n_places * double(modality_count);
+  const double flows = reps * months * n_places * n_places * double(modality_count) +
+                       reps * months * n_us * double(payer_count) * n_places * double(modality_count);  // by home
+  // Users by month, quarter, half-year and year (each partial period one more).
+  const double users = reps * (months + months / 3 + months / 6 + days / 365.0 + 6) * n_us * double(payer_count) *
+                       double(area_count) * double(user_kind_count);
   const double monthly = reps * months * n_us *
                          (double(authority_count) * 2 + double(pathway_count) * 4 + double(disruption_outcome_count) + double(harm_cause_count));
   // The writer holds writer_batch_values values (or one variable, when larger)
   // as doubles, and their compressed chunks, at most as large again.
   const double largest_variable = std::max({daily / double(daily_metric_count), breakdown / double(breakdown_metric_count),
                                             flows, double(writer_batch_values)});
-  const double results = 8.0 * (daily + breakdown + flows + monthly) + 16.0 * largest_variable;
+  const double results = 8.0 * (daily + breakdown + flows + users + monthly) + 16.0 * largest_variable;
   e.results_bytes = static_cast<std::uint64_t>(std::min(results, 1.8e19));
   return e;
 }

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "engine/metrics.hpp"
+#include "model/types.hpp"
 
 namespace licsim {
 
@@ -44,6 +45,19 @@ struct Results {
   std::vector<double> breakdown;
   /// [replicate][month][patient place][clinician place][modality]: encounters
   std::vector<double> flows;
+  /// [replicate][month][patient's home jurisdiction][payer][clinician place][modality]: encounters
+  std::vector<double> home_flows;
+  /// Patients counted once per calendar period (user_period_names; the first and last may be
+  /// partial): `counts` by [replicate][period][jurisdiction][payer][area][UserKind].
+  struct UserCounts {
+    std::vector<int> start_day;  ///< first simulated day of each period
+    std::vector<int> of_month;   ///< period index of each month
+    std::vector<double> counts;
+    int size() const { return static_cast<int>(start_day.size()); }
+  };
+  std::array<UserCounts, user_period_count> users;
+  /// Simulated patients by [jurisdiction][payer][area] (the same in every replicate).
+  std::vector<double> patients_by_cell;
   /// [replicate][month][jurisdiction][Authority][encounters, adverse events]
   std::vector<double> by_authority;
   /// [replicate][month][jurisdiction][Pathway][applications, granted, days sum, active at month end]
@@ -59,6 +73,9 @@ struct Results {
   std::size_t monthly_index(int r, int month, std::size_t j, std::size_t width) const {
     return ((static_cast<std::size_t>(r) * months + static_cast<std::size_t>(month)) * jurisdictions.size() + j) * width;
   }
+
+  /// Cells of one period of the users arrays: jurisdiction x payer x area x kind.
+  std::size_t user_cells() const { return jurisdictions.size() * payer_count * area_count * user_kind_count; }
 
   std::size_t daily_index(int r, int d, std::size_t j, int m) const {
     return ((static_cast<std::size_t>(r) * days + d) * jurisdictions.size() + j) *

@@ -25,13 +25,28 @@ std::vector<std::uint32_t> apportion(std::uint32_t n, const std::vector<double>&
   return parts;
 }
 
+}  // namespace
+
 std::uint16_t whole_capacity(Stream& rng, double mean) {
   const double whole = std::floor(mean);
   const double value = whole + (rng.bernoulli(mean - whole) ? 1.0 : 0.0);
   return static_cast<std::uint16_t>(std::min(value, 65535.0));
 }
 
-}  // namespace
+bool Workforce::open_telehealth(ClinicianId c, double share, Stream& rng) {
+  const std::uint16_t tele = std::max<std::uint16_t>(1, whole_capacity(rng, daily_capacity[c] * share));
+  daily_telehealth[c] = std::min(daily_capacity[c], std::max(daily_telehealth[c], tele));
+  if (has(c, flag_telehealth)) return false;
+  // A new adopter offers telemedicine within its usual schedule: no slots are
+  // kept from in-person patients (reserved_telehealth stays 0).
+  flags[c] |= flag_telehealth;
+  const std::uint64_t held = active[c] | registered[c];
+  for (std::size_t j = 0; j < n_us; ++j)
+    if ((held >> j) & 1u) enter_telehealth_pools(c, j);
+  telehealth_any[platform[c] * n_specialties + specialty[c]].push_back(c);
+  telehealth_by_specialty[specialty[c]].push_back(c);
+  return true;
+}
 
 ExtraLicenseStates::ExtraLicenseStates(const Places& places, double neighbour_share)
     : neighbour_share_(neighbour_share) {

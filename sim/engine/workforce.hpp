@@ -130,6 +130,10 @@ struct Workforce {
   double idle_telehealth(ClinicianId c, double days) const {
     return std::max(0.0, daily_telehealth[c] * days - period_telehealth[c]);
   }
+  /// c may give telemedicine in `share` of its slots from today (or keeps its
+  /// own larger share), joining the telemedicine pools of its authorizations if
+  /// it did not offer telemedicine before; returns whether it joined.
+  bool open_telehealth(ClinicianId c, double share, Stream& rng);
   /// Adds a new authorization to the telemedicine pools.
   void enter_telehealth_pools(ClinicianId c, std::size_t jurisdiction) {
     if (!has(c, flag_telehealth)) return;
@@ -181,6 +185,9 @@ Workforce build_workforce(const Places& places, const ModelParams& params, doubl
                           std::uint64_t seed, std::uint32_t replicate, int days,
                           std::vector<std::vector<Expiry>>& expiries,
                           const std::vector<ExtraClinicianGroup>& extras = {});
+
+/// `mean` rounded at random to a whole number of encounters (expected value `mean`).
+std::uint16_t whole_capacity(Stream& rng, double mean);
 
 /// Renewal cycle of a board in days.
 int renewal_cycle_days(const RegulatorParams& regulator);

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <list>
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
@@ -52,6 +53,24 @@ hid_t month_dimension(hid_t group, const Results& r) {
                                     "first simulated day of the month");
   attr_string(month, "calendar", "proleptic_gregorian");
   return month;
+}
+
+/// "half_year" -> "half-year": a period's name in prose.
+std::string period_words(std::string period) {
+  std::replace(period.begin(), period.end(), '_', '-');
+  return period;
+}
+
+/// The suffix of a users variable over a period ("" for months: the breakdown's own time).
+std::string user_suffix(const std::string& period) { return period == "month" ? "" : "_by_" + period; }
+
+/// Calendar periods as the day index of their first simulated day.
+hid_t period_dimension(hid_t group, const Results& r, const char* name, const std::vector<int>& start_day,
+                       const std::string& what) {
+  const hid_t dim = dimension_int(group, name, start_day, "days since " + r.start_date,
+                                  "first simulated day of the calendar " + what);
+  attr_string(dim, "calendar", "proleptic_gregorian");
+  return dim;
 }
 
 std::vector<std::string> names(auto const& array) {
@@ -118,7 +137,7 @@ void write_metrics(hid_t file, const Results& r, int threads) {
 
 void write_breakdown(hid_t file, const Results& r, int threads) {
   Handle group(make_group(file, "breakdown",
-              "monthly totals by replicate, month, home jurisdiction, payer, area and specialty"),
+              "monthly totals by replicate, month, home jurisdiction, payer, area and specialty; users (patients) by month, quarter and year"),
                H5Gclose, "breakdown");
   Handle rep(replicate_dimension(group, r), H5Dclose, "");
   Handle month(month_dimension(group, r), H5Dclose, "");
@@ -142,12 +161,37 @@ void write_breakdown(hid_t file, const Results& r, int threads) {
                 std::string(info.units), std::string(info.description));
     }
   }
+  // Users: patients counted once per calendar period.
+  const hsize_t J = r.jurisdictions.size();
+  std::list<Handle> period_dims;  // Handles do not move
+  for (std::size_t p = 0; p < user_period_count; ++p) {
+    const auto& u = r.users[p];
+    const std::string period(user_period_names[p]);
+    const std::string words =
+        period == "month" ? "month" : "calendar " + period_words(period) + " (the first and last may be partial)";
+    hid_t dim = month;
+    if (period != "month") {
+      period_dims.emplace_back(period_dimension(group, r, period.c_str(), u.start_day, period_words(period)),
+                               H5Dclose, "");
+      dim = period_dims.back();
+    }
+    auto kinds = columns(u.counts, user_kind_count, 0, user_kind_count);
+    for (std::size_t k = 0; k < user_kind_count; ++k) {
+      std::string description(user_metrics[k].description);
+      description.replace(description.rfind("the period"), 10, "the " + words);
+      batch.add(std::string(user_metrics[k].name) + user_suffix(period), {rep, dim, jur, payer, area},
+                {static_cast<hsize_t>(r.replicates), static_cast<hsize_t>(u.size()), J, payer_count, area_count},
+                std::move(kinds[k]), true, "1", description);
+    }
+  }
+  batch.add("patients", {jur, payer, area}, {J, payer_count, area_count}, r.patients_by_cell, true, "1",
+            "simulated patients (the same in every replicate and period): the denominator of the users' shares");
   batch.write();
 }
 
 void write_flows(hid_t file, const Results& r, int threads) {
   Handle group(make_group(file, "flows",
-              "monthly encounters by where the patient was and where the clinician was"),
+              "monthly encounters by where the patient was (or their home and payer) and where the clinician was"),
                H5Gclose, "flows");
   Handle rep(replicate_dimension(group, r), H5Dclose, "");
   Handle month(month_dimension(group, r), H5Dclose, "");
@@ -164,6 +208,15 @@ void write_flows(hid_t file, const Results& r, int threads) {
   VariableBatch batch(group, threads);
   batch.add("encounters", {rep, month, pl, cl, mod}, dims, r.flows, true, "1",
             "encounters by patient location, clinician location and modality");
+  Handle home(dimension_text(group, "patient_home", r.jurisdictions, "the patient's home jurisdiction (USPS code)"),
+              H5Dclose, "");
+  Handle payer(dimension_text(group, "payer", names(payer_names), "patient's payer"), H5Dclose, "");
+  batch.add("encounters_by_home", {rep, month, home, payer, cl, mod},
+            {static_cast<hsize_t>(r.replicates), static_cast<hsize_t>(r.months), r.jurisdictions.size(), payer_count,
+             r.places.size(), modality_count},
+            r.home_flows, true, "1",
+            "encounters by the patient's home jurisdiction and payer, clinician location and modality (the claims "
+            "studies' geography: beneficiary's state against clinician's)");
   batch.write();
 }
 

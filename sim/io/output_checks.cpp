@@ -44,6 +44,10 @@ double variable_bytes(const OutputShape& s) {
   double bytes = daily * (4 * counts_daily + 8 * floats_daily);                              // metrics
   bytes += 4 * monthly * double(payer_count) * double(area_count) * s.n_spec * double(breakdown_metric_count);      // breakdown
   bytes += 4 * s.replicates * s.months * s.n_places * s.n_places * double(modality_count);          // flows
+  bytes += 4 * monthly * double(payer_count) * s.n_places * double(modality_count);              // flows by home
+  const double periods = s.months + s.months / 3 + s.months / 6 + s.days / 365.0 + 6;  // month .. year
+  bytes += 4 * s.replicates * periods * s.n_us * double(payer_count) * double(area_count) *
+           double(user_kind_count);                                                                 // users
   bytes += 4 * monthly * (double(authority_count) * 2 + double(pathway_count) * 3 + double(disruption_outcome_count) +
                           double(harm_cause_count)) +
            8 * monthly * (double(pathway_count) + double(wait_quantile_levels.size()));  // regimes

@@ -39,6 +39,7 @@ enum EpisodeFlag : std::uint16_t {
   ep_rule_disrupted = 512,    ///< its relationship was cut by a rule change
   ep_disruption_counted = 1024,  ///< its disruption has been counted
   ep_covered_away = 2048,     ///< the payer also pays for telemedicine while the patient is away
+  ep_avoids_in_person = 4096, ///< the patient will not be seen in person (telemedicine take-up)
 };
 
 using ClinicianId = std::uint32_t;

@@ -629,6 +629,31 @@ std::vector<ParamSpec> build_specs() {
   s.push_back(date("controlled_substances.flexibility_start_date",
                    "first day of the DEA telemedicine flexibilities (in-person rule lifted)"));
   s.push_back(date("controlled_substances.flexibility_end_date", "last day of the DEA flexibilities"));
+  // Telemedicine take-up (engine/uptake.hpp): a dated, exogenous shift in who
+  // offers and who uses telemedicine; its values in us_2020.toml, with sources.
+  s.push_back(flag("uptake.enabled", "switch the telemedicine take-up on (clinicians adopt, patients avoid in-person care)",
+                   "scenario-specific"));
+  s.push_back(date("uptake.start_date", "first day of the take-up (clinicians start adopting)"));
+  s.push_back(real("uptake.clinician_share", 0, 1, "fraction",
+                   "share of US clinicians offering telemedicine once every adopter has adopted (at least "
+                   "clinicians.telehealth_active_share)",
+                   "AMA Physician Practice Benchmark Survey: 70.3% of physicians in practices using "
+                   "videoconferencing for patient visits, September 2020 (14.3% in 2018; the definition of "
+                   "clinicians.telehealth_active_share); V1"));
+  s.push_back(real("uptake.adoption_days", 1, 3650, "days",
+                   "mean delay from uptake.start_date to a clinician's adoption (exponential)",
+                   "derived: 48% of physicians treating patients by telemedicine in mid-April 2020 (Merritt "
+                   "Hawkins / Physicians Foundation survey, released 23 Apr 2020; non-probability sample; V2), "
+                   "from 15.4% to 70.3%: 59% of adopters within about 31 days; vary 15-90 in sensitivity"));
+  s.push_back(real("uptake.telehealth_capacity_share", 0, 1, "fraction",
+                   "share of an adopter's slots in which it may give telemedicine (clinicians already offering it "
+                   "keep their own share when larger; a new adopter keeps no slots from in-person patients)",
+                   "assumption: 2020 practices turned whole schedules over to video and phone visits (in-person "
+                   "visits fell 69% in April 2020 while total visits fell 60%, Phreesia); vary 0.2-1"));
+  s.push_back(text("uptake.avoidance_file", {},
+                   "CSV (date, in_person_avoidance, source): share of new episodes whose patient will not be seen "
+                   "in person, linear between dates, 0 before the first, the last value after it",
+                   "scenarios/data/README.md"));
   s.push_back(date("coverage_change.*.start_date", "day from which a coverage change applies"));
   for (const char* payer : {"medicare", "medicaid", "private", "uninsured"})
     for (const char* key :

@@ -205,9 +205,25 @@ def test_overrides_are_recorded(run_cli, tmp_path):
     assert scenario["controlled_substances"]["in_person_rule"] is False
 
 
+USERS = ("telehealth_users", "telehealth_users_out_of_home_state")
+
+
 def test_breakdown_layout(breakdown, small_run):
-    assert set(breakdown.data_vars) == set(BREAKDOWN) | set(BREAKDOWN_ONLY) | {"new_patient_wait_days"}
+    periods = (("", "month"), ("_by_quarter", "quarter"), ("_by_half_year", "half_year"), ("_by_year", "year"))
+    users = {name + suffix for name in USERS for suffix, _ in periods}
+    assert set(breakdown.data_vars) == (set(BREAKDOWN) | set(BREAKDOWN_ONLY) | {"new_patient_wait_days"} | users
+                                        | {"patients"})
+    for name in USERS:
+        for suffix, period in periods:
+            da = breakdown[name + suffix]
+            assert da.dims == ("replicate", period, "jurisdiction", "payer", "area"), name + suffix
+            assert da.attrs["units"] == "1" and da.attrs["long_name"]
+    assert breakdown["patients"].dims == ("jurisdiction", "payer", "area")
+    for period in ("quarter", "half_year", "year"):
+        assert list(breakdown[period].values) == list(pd.to_datetime(["2019-01-01"]))
     for name, da in breakdown.data_vars.items():
+        if name in users or name == "patients":
+            continue
         assert da.dims == ("replicate", "month", "jurisdiction", "payer", "area", "specialty"), name
         assert da.attrs["units"] == ("days" if name == "new_patient_wait_days" else "1") and da.attrs["long_name"]
     assert list(breakdown["payer"].values) == ["medicare", "medicaid", "private", "uninsured"]
@@ -218,9 +234,13 @@ def test_breakdown_layout(breakdown, small_run):
 
 
 def test_flows_layout(flows, attrs, metrics):
-    assert list(flows.data_vars) == ["encounters"]
+    assert list(flows.data_vars) == ["encounters", "encounters_by_home"]
     da = flows["encounters"]
     assert da.dims == ("replicate", "month", "patient_location", "clinician_location", "modality")
+    by_home = flows["encounters_by_home"]
+    assert by_home.dims == ("replicate", "month", "patient_home", "payer", "clinician_location", "modality")
+    assert list(flows["patient_home"].values) == list(metrics["jurisdiction"].values)
+    assert list(flows["payer"].values) == ["medicare", "medicaid", "private", "uninsured"]
     assert list(flows["modality"].values) == ["in_person", "telehealth"]
     foreign = [line.split(",")[0] for line in attrs["foreign_locations_csv"].strip().splitlines()[1:]]
     places = list(metrics["jurisdiction"].values) + foreign
@@ -250,6 +270,37 @@ def test_flows_classify_telemedicine_like_metrics(flows, metrics):
     assert int(tele.where(~both_us, 0).sum()) == int(metrics["served_telehealth_international"].sum())
     in_person = flows["encounters"].sel(modality="in_person")
     assert int(in_person.sum()) == int(metrics["served_in_person"].sum())
+
+
+def test_flows_by_home_add_up_to_the_flows_and_the_breakdown(flows, breakdown):
+    by_home = flows["encounters_by_home"]
+    # The same encounters, by clinician location and modality.
+    np.testing.assert_array_equal(by_home.sum(["patient_home", "payer"]).values,
+                                  flows["encounters"].sum("patient_location").values)
+    # Out of the home state (a US clinician elsewhere) by home and payer: the breakdown's measure.
+    tele = by_home.sel(modality="telehealth")
+    us = list(flows["patient_home"].values)
+    clinician = tele["clinician_location"]
+    away = tele.where(clinician.isin(us) & (clinician != tele["patient_home"]), 0).sum("clinician_location")
+    expected = breakdown["served_telehealth_out_of_home_state"].sum(["area", "specialty"])
+    np.testing.assert_array_equal(away.values, expected.rename(jurisdiction="patient_home").values)
+
+
+def test_users_are_patients_counted_once_per_period(breakdown):
+    tele = breakdown["served_telehealth"].sum("specialty")
+    away = breakdown["served_telehealth_out_of_home_state"].sum("specialty")
+    users, away_users = breakdown["telehealth_users"], breakdown["telehealth_users_out_of_home_state"]
+    assert int(users.sum()) > 0
+    # At most one user per encounter; out-of-state users are users.
+    assert (users <= tele).all() and (away_users <= away).all() and (away_users <= users).all()
+    # Over the quarter and the year (here the same three months) at least the busiest month, at
+    # most the sum of the months; at most every patient.
+    for period in ("quarter", "half_year", "year"):
+        longer = breakdown[f"telehealth_users_by_{period}"].isel({period: 0})
+        assert (longer >= users.max("month")).all() and (longer <= users.sum("month")).all()
+        assert (longer <= breakdown["patients"]).all()
+    # Over three months a patient with visits in two of them is counted twice monthly, once a year.
+    assert int(breakdown["telehealth_users_by_year"].sum()) < int(users.sum())
 
 
 @pytest.mark.parametrize("name", list(BREAKDOWN))

@@ -39,7 +39,9 @@ double& coverage_field(PayerCoverage& c, int k) {
 }  // namespace
 
 RegimeSet::RegimeSet(const Scenario& sc, const ModelParams& params, const Calendar& calendar, int days)
-    : params_(params), n_specialties_(params.specialties.size()) {
+    : params_(params),
+      n_specialties_(params.specialties.size()),
+      uptake_(RegimeBuildContext(sc, params, calendar.start, days), days) {
   const RegimeBuildContext ctx(sc, params, calendar.start, days);
   for (const auto& [name, make] : registry)
     if (sc.boolean(std::string(name) + ".enabled")) regimes_.push_back(make(ctx));
@@ -89,6 +91,9 @@ std::vector<ExtraClinicianGroup> RegimeSet::extra_clinicians() const {
 }
 
 void RegimeSet::prepare(Workforce& w, std::uint64_t seed, std::uint32_t replicate) {
+  seed_ = seed;
+  replicate_ = replicate;
+  uptake_.prepare(w, seed, replicate);
   for (auto& r : regimes_) r->prepare(w, seed, replicate);
   national_pools_.assign(regimes_.size(), {});
   const std::size_t n_platforms = params_.platforms.size();
@@ -168,6 +173,13 @@ void RegimeSet::grant(Workforce& w, ClinicianId c, std::size_t j, const PathwayO
 }
 
 void RegimeSet::start_day(int day, RegimeServices& services) {
+  // Clinicians adopting telemedicine today join every pool they can be found in.
+  auto& w = services.workforce;
+  for (const ClinicianId c : uptake_.adopting(day)) {
+    Stream rng(seed_, replicate_, Purpose::telehealth_uptake, 1, c);
+    if (!w.open_telehealth(c, uptake_.capacity_share(), rng)) continue;
+    for (auto& pools : national_pools_) pools[w.platform[c] * n_specialties_ + w.specialty[c]].members.push_back(c);
+  }
   // An application a regime files itself is stamped with that regime, so the
   // grant reaches its on_granted (as best_offer does for the others).
   for (std::size_t i = 0; i < regimes_.size(); ++i) {

@@ -9,6 +9,7 @@
 
 #include "engine/calendar.hpp"
 #include "engine/regimes/regime.hpp"
+#include "engine/uptake.hpp"
 #include "model/model_params.hpp"
 #include "scenario/scenario.hpp"
 
@@ -65,6 +66,8 @@ class RegimeSet {
   // --- dated context ---------------------------------------------------------
   const std::array<PayerCoverage, payer_count>& coverage(int day) const;
   bool controlled_in_person_rule(int day) const;
+  /// The telemedicine take-up (clinicians' adoption, patients' avoidance of in-person care).
+  const TelehealthUptake& uptake() const { return uptake_; }
   double consultation_share() const { return consultation_share_; }
   double emergency_share(std::size_t specialty) const {
     return specialty == emergency_specialty_ ? emergency_share_ : 0.0;
@@ -79,6 +82,9 @@ class RegimeSet {
   Window controlled_flexibility_{0, 0};
   double consultation_share_ = 0, emergency_share_ = 0;
   std::size_t emergency_specialty_ = 0;
+  TelehealthUptake uptake_;
+  std::uint64_t seed_ = 0;
+  std::uint32_t replicate_ = 0;
 };
 
 }  // namespace licsim

@@ -94,6 +94,7 @@ TEST_CASE("docs/output.md documents every written variable") {
   };
   for (const auto& info : daily_metrics) CHECK(documented(info.name));
   for (const auto& info : breakdown_metrics) CHECK(documented(info.name));
+  for (const auto& info : user_metrics) CHECK(documented(info.name));
 }
 
 TEST_CASE("metrics split out in several passes keep every value in its place") {
@@ -108,9 +109,10 @@ TEST_CASE("metrics split out in several passes keep every value in its place") {
     for (int k = 0; k < reps; ++k)
       for (double x : one) v.push_back(x + k);  // whole numbers, different in each replicate
   };
-  for (auto* v : {&r.daily, &r.breakdown, &r.flows, &r.by_authority, &r.by_pathway, &r.disruptions, &r.harm_causes,
-                  &r.wait_quantiles})
+  for (auto* v : {&r.daily, &r.breakdown, &r.flows, &r.home_flows, &r.by_authority, &r.by_pathway, &r.disruptions,
+                  &r.harm_causes, &r.wait_quantiles})
     tile(*v);
+  for (auto& u : r.users) tile(u.counts);
   r.replicates = reps;
   const std::size_t daily_cells = r.daily.size() / daily_metric_count;
   const std::size_t breakdown_cells = r.breakdown.size() / breakdown_metric_count;
