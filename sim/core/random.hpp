@@ -34,6 +34,7 @@ enum class Purpose : std::uint8_t {
   recognition_revocation,  ///< a recognition revoked after a paid claim
   telehealth_uptake,       ///< a clinician's adoption of telemedicine (engine/uptake)
   in_person_avoidance,     ///< whether an episode's patient will not be seen in person
+  disrupted_follow_up,     ///< whether a follow-up cut by a rule change is forgone
 };
 
 class Stream {

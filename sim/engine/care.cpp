@@ -44,10 +44,6 @@ CarePartition::CarePartition(std::size_t specialty, const CareContext& ctx)
   breakdown_.assign(n_us * payer_count * area_count * breakdown_metric_count, 0.0);
   wait_histogram_.assign(n_us * wait_histogram_bins, 0.0);
   booked_.assign(n_us, 0.0);
-  neighbour_mask_.assign(n_us, 0);
-  for (std::size_t j = 0; j < n_us; ++j)
-    for (const auto& code : ctx.places.us[j].neighbours)
-      if (const auto k = ctx.places.find(code); k && ctx.places.is_us(*k)) neighbour_mask_[j] |= std::uint64_t{1} << *k;
   double sum = 0;
   for (const auto& p : ctx.params.platforms) platform_cumulative_.push_back(sum += p.patient_share);
 }
@@ -157,12 +153,11 @@ CarePartition::Match CarePartition::try_known(const CareContext& ctx, Episode& e
   Match m;
   m.known = true;
   const bool same_place = w.location[c] == loc && ctx.places.is_us(loc);
-  // A clinician just across a state line is within reach in person for the
-  // patients who look across it (as in try_in_person); the visit is in the
-  // clinician's state, under its license.
-  const bool across_border = !same_place && ctx.places.is_us(loc) && !w.is_abroad(c) &&
-                             ((neighbour_mask_[loc] >> w.location[c]) & 1u) &&
-                             rng.bernoulli(ctx.params.border_in_person_share);
+  // A known clinician across the state line the patient lives on is within
+  // reach in person from home (the patient went there before); the visit is in
+  // the clinician's state, under its license.
+  const bool across_border = !same_place && loc == ctx.population.strata()[ep.stratum].home && !w.is_abroad(c) &&
+                             w.location[c] == border_state(ctx, ep);
   const auto in_person_authority = [&] {
     return across_border ? Authority::full_license
                          : ctx.regimes.authority(w, c, query(ctx, ep, loc, Modality::in_person, day));
@@ -278,7 +273,12 @@ CarePartition::Match CarePartition::try_platform(const CareContext& ctx, Episode
   return m;
 }
 
-CarePartition::Match CarePartition::try_in_person(const CareContext& ctx, std::uint8_t loc, int day, Stream& rng) {
+std::uint8_t CarePartition::border_state(const CareContext& ctx, const Episode& ep) const {
+  return ctx.population.border_state(ctx.seed, ctx.replicate, ctx.population.strata()[ep.stratum], ep.patient);
+}
+
+CarePartition::Match CarePartition::try_in_person(const CareContext& ctx, const Episode& ep, std::uint8_t loc, int day,
+                                                  Stream& rng) {
   auto& w = ctx.workforce;
   Match m;
   if (!ctx.places.is_us(loc)) return m;
@@ -286,10 +286,12 @@ CarePartition::Match CarePartition::try_in_person(const CareContext& ctx, std::u
   std::size_t key = w.in_person_index(loc, specialty_);
   m.clinician = scan(w.in_person[key], in_person_key | key, day, ctx, usable);
   if (m.clinician == no_clinician) {
-    const auto& neighbours = ctx.places.us[loc].neighbours;
-    if (neighbours.empty() || !rng.bernoulli(ctx.params.border_in_person_share)) return m;
-    const auto other = *ctx.places.find(neighbours[rng.below(neighbours.size())]);
-    key = w.in_person_index(other, specialty_);
+    // A patient at home in a county on a state line, finding nobody free, may
+    // look across it; everyone else looks only where they are.
+    const std::uint8_t across =
+        loc == ctx.population.strata()[ep.stratum].home ? border_state(ctx, ep) : Population::interior;
+    if (across == Population::interior || !rng.bernoulli(ctx.params.border_in_person_share)) return m;
+    key = w.in_person_index(across, specialty_);
     m.clinician = scan(w.in_person[key], in_person_key | key, day, ctx, usable);
   }
   // In person, the clinician practises in their own state under its license.
@@ -347,14 +349,16 @@ void CarePartition::handle(const CareContext& ctx, Episode& ep, int day) {
       breakdown(ctx, day, st, b_unmet) += 1;
       return;
     }
-    // In the take-up's context a patient who will not be seen in person takes
-    // telemedicine where it is covered and possible, and otherwise defers.
-    if (!(ep.flags & ep_emergency) && avoids_in_person(ctx, ep, day)) {
-      ep.flags |= ep_avoids_in_person;
-      if ((ep.flags & ep_telehealth_covered) && !(ep.flags & ep_needs_exam)) ep.flags |= ep_prefers_telehealth;
-    }
-  } else if ((ep.flags & ep_avoids_in_person) && !avoids_in_person(ctx, ep, day)) {
-    ep.flags &= ~ep_avoids_in_person;  // ready to be seen in person again
+  }
+  // In the take-up's context a patient who will not be seen in person today
+  // (asked every day: a booked appointment may be cancelled, a deferred episode
+  // come back) takes telemedicine where it is covered and possible, and
+  // otherwise defers.
+  if (!(ep.flags & ep_emergency) && avoids_in_person(ctx, ep, day)) {
+    ep.flags |= ep_avoids_in_person;
+    if ((ep.flags & ep_telehealth_covered) && !(ep.flags & ep_needs_exam)) ep.flags |= ep_prefers_telehealth;
+  } else {
+    ep.flags &= ~ep_avoids_in_person;
   }
   // One who will not be seen in person and cannot have telemedicine defers the
   // episode: it waits, and is lost after the longest wait.
@@ -391,6 +395,17 @@ void CarePartition::handle(const CareContext& ctx, Episode& ep, int day) {
     // Cut by a rule change: lawful here, under a regime, at the last encounter
     // (not a patient who has since travelled).
     if (is_regime_authority(ep.last_authority) && ep.last_location == loc) ep.flags |= ep_rule_disrupted;
+    // One who cannot reach the clinician in person either weighs continuity
+    // against a new clinician: some forgo the follow-up (own stream).
+    if ((ep.flags & ep_rule_disrupted) && m.clinician == no_clinician) {
+      Stream choice(ctx.seed, ctx.replicate, Purpose::disrupted_follow_up, static_cast<std::uint64_t>(day), ep.uid);
+      if (choice.bernoulli(sp_.disrupted_forgo_share)) {
+        metric(st.home, m_unmet) += 1;
+        breakdown(ctx, day, st, b_unmet) += 1;
+        end_disruption(ep, st.home, DisruptionOutcome::lost);
+        return;
+      }
+    }
   }
   if (m.clinician == no_clinician) {
     // Telemedicine through a platform for those who prefer it; a traveller who
@@ -402,10 +417,10 @@ void CarePartition::handle(const CareContext& ctx, Episode& ep, int day) {
       // One who will not be seen in person waits for telemedicine.
       const bool in_person_ok = !(ep.flags & ep_avoids_in_person);
       if (m.clinician == no_clinician && in_person_ok && books && book(ctx, ep, day, rng)) return;
-      if (m.clinician == no_clinician && in_person_ok) m = try_in_person(ctx, loc, day, rng);
+      if (m.clinician == no_clinician && in_person_ok) m = try_in_person(ctx, ep, loc, day, rng);
     } else {
       // (books_first: booking was tried above; it gave no later appointment.)
-      m = try_in_person(ctx, loc, day, rng);
+      m = try_in_person(ctx, ep, loc, day, rng);
       if (m.clinician == no_clinician && platform_ok) m = try_platform(ctx, ep, loc, day, rng);
     }
   }
@@ -474,6 +489,10 @@ void CarePartition::serve(const CareContext& ctx, Episode& ep, const Match& m, s
     const bool out_of_home_state = !w.is_abroad(c) && clinician_place != st.home;
     if (out_of_home_state) breakdown(ctx, day, st, b_served_telehealth_out_of_home_state) += 1;
     telehealth_uses_.push_back({ep.patient, ep.stratum, out_of_home_state});
+    if (border_state(ctx, ep) != Population::interior) {
+      breakdown(ctx, day, st, b_served_telehealth_border_county) += 1;
+      if (out_of_home_state) breakdown(ctx, day, st, b_served_telehealth_out_of_home_state_border_county) += 1;
+    }
   } else {
     const double trip_km = km * (clinician_place != loc ? params.cross_border_distance_multiplier : 1.0);
     cost += trip_km * params.cost_per_km_usd + params.time_cost_per_visit_usd * trip_km / params.round_trip_km_urban;

@@ -117,7 +117,9 @@ class alignas(64) CarePartition {  // no cache line shared with another partitio
   Match try_known(const CareContext& ctx, Episode& ep, ClinicianId c, std::uint8_t loc, int day, Stream& rng,
                   bool& disrupted);
   Match try_platform(const CareContext& ctx, Episode& ep, std::uint8_t loc, int day, Stream& rng);
-  Match try_in_person(const CareContext& ctx, std::uint8_t loc, int day, Stream& rng);
+  Match try_in_person(const CareContext& ctx, const Episode& ep, std::uint8_t loc, int day, Stream& rng);
+  /// The neighbouring state whose line the episode's patient lives on (Population::interior: none).
+  std::uint8_t border_state(const CareContext& ctx, const Episode& ep) const;
   /// Books a new patient's in-person appointment `lead` days ahead; false when
   /// the specialty books no lead time or the draw is today.
   bool book(const CareContext& ctx, Episode& ep, int day, Stream& rng);
@@ -151,7 +153,6 @@ class alignas(64) CarePartition {  // no cache line shared with another partitio
   std::vector<std::pair<PatientId, ClinicianId>> relationships_;
   std::vector<double> platform_cumulative_;
   std::vector<double> booked_;  ///< by US jurisdiction: booked appointments not yet due
-  std::vector<std::uint64_t> neighbour_mask_;  ///< by US jurisdiction: its neighbours' bits
 };
 
 }  // namespace licsim

@@ -159,6 +159,8 @@ enum BreakdownMetric : int {
   b_served_telehealth_out_of_home_state,
   b_new_patient_in_person,
   b_new_patient_wait_days,
+  b_served_telehealth_border_county,
+  b_served_telehealth_out_of_home_state_border_county,
   breakdown_metric_count
 };
 
@@ -180,6 +182,10 @@ inline constexpr std::array<MetricInfo, breakdown_metric_count> breakdown_metric
      "first in-person visits of new episodes with a clinician the patient did not know"},
     {"new_patient_wait_days", "days", Basis::patient_home,
      "days from the start of the episode to those visits, summed"},
+    {"served_telehealth_border_county", "1", Basis::patient_home,
+     "episodes served by telemedicine of patients living in a county on a state line (world.border_counties_file)"},
+    {"served_telehealth_out_of_home_state_border_county", "1", Basis::patient_home,
+     "of served_telehealth_out_of_home_state, those of patients living in a county on a state line"},
 }};
 
 /// Patients counted once per period (month, calendar quarter, calendar year):

@@ -106,6 +106,7 @@ ModelParams read_model_params(const Scenario& sc) {
     s.follow_up_prob = sc.real(k + "follow_up_prob");
     s.follow_up_interval_days = sc.real(k + "follow_up_interval_days");
     s.max_wait_days = sc.real(k + "max_wait_days");
+    s.disrupted_forgo_share = sc.real(k + "disrupted_forgo_share");
     s.capacity_per_clinician_day = sc.real(k + "capacity_per_clinician_day");
     s.adverse_event_prob = sc.real(k + "adverse_event_prob");
     s.price_in_person_usd = sc.real(k + "price_in_person_usd");

@@ -58,6 +58,26 @@ Population::Population(const Places& places, const ModelParams& params, double s
     snow.push_back(weight);
   }
   snowbird_cumulative_ = cumulative(snow);
+  for (const auto& data : places.us) {
+    auto& sums = border_cumulative_.emplace_back();
+    auto& where = border_places_.emplace_back();
+    double sum = 0;
+    for (const auto& [code, share] : data.border_shares) {
+      sums.push_back(sum += share);
+      where.push_back(static_cast<std::uint8_t>(*places.find(code)));
+    }
+  }
+}
+
+std::uint8_t Population::border_state(std::uint64_t seed, std::uint32_t replicate, const Stratum& stratum,
+                                      PatientId patient) const {
+  const auto& sums = border_cumulative_[stratum.home];
+  if (sums.empty()) return interior;
+  Stream trait(seed, replicate, Purpose::patient_trait, 0, patient, 2);
+  const double u = trait.uniform();
+  for (std::size_t k = 0; k < sums.size(); ++k)
+    if (u < sums[k]) return border_places_[stratum.home][k];
+  return interior;
 }
 
 std::uint8_t Population::travel_destination(Stream& rng, std::uint8_t home) const {

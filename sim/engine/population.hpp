@@ -36,6 +36,13 @@ class Population {
   std::uint8_t location(std::uint64_t seed, std::uint32_t replicate, const Stratum& stratum,
                         PatientId patient, int day, unsigned calendar_month) const;
 
+  /// The neighbouring state whose line the patient lives on (a border county of
+  /// it, drawn with the border-counties file's shares), or `interior`. A trait
+  /// of the patient: depends only on (seed, replicate, patient).
+  static constexpr std::uint8_t interior = 255;
+  std::uint8_t border_state(std::uint64_t seed, std::uint32_t replicate, const Stratum& stratum,
+                            PatientId patient) const;
+
  private:
   std::uint8_t travel_destination(Stream& rng, std::uint8_t home) const;
 
@@ -47,6 +54,9 @@ class Population {
   std::vector<double> foreign_cumulative_;
   std::vector<double> snowbird_cumulative_;
   std::vector<std::uint8_t> snowbird_places_;
+  /// By US jurisdiction: cumulative border shares and the neighbour of each.
+  std::vector<std::vector<double>> border_cumulative_;
+  std::vector<std::vector<std::uint8_t>> border_places_;
 };
 
 }  // namespace licsim

@@ -136,6 +136,34 @@ std::filesystem::path resolve(const Scenario& scenario, const std::string& key) 
   return scenario.base_dir / value;
 }
 
+/// The border-counties file into each jurisdiction's border shares: a row per
+/// (state, neighbour) with the border counties' and the state's residents.
+void load_border_counties(const Scenario& scenario, Places& places) {
+  const auto path = resolve(scenario, "world.border_counties_file");
+  const auto table = parse_csv(read_text(path, "world.border_counties_file"), path.string());
+  const Columns col(table, path.string());
+  const auto where = [&](std::size_t r) { return path.string() + ":" + std::to_string(table.row_lines[r]); };
+  for (std::size_t r = 0; r < table.rows.size(); ++r) {
+    const auto& code = col.cell(r, "code");
+    const auto& neighbour = col.cell(r, "neighbour");
+    const auto j = places.find(code);
+    if (!j || !places.is_us(*j)) throw DataError(where(r) + ": column 'code': unknown jurisdiction '" + code + "'");
+    auto& data = places.us[*j];
+    if (std::find(data.neighbours.begin(), data.neighbours.end(), neighbour) == data.neighbours.end())
+      throw DataError(where(r) + ": column 'neighbour': '" + neighbour + "' is not a neighbour of " + code +
+                      " in the jurisdictions file");
+    const double border = col.number(r, "border_county_population", 0, 1e10);
+    const double total = col.number(r, "state_population", 1, 1e10);
+    if (border > total)
+      throw DataError(where(r) + ": border_county_population exceeds state_population");
+    data.border_shares.emplace_back(neighbour, border / total);
+    double sum = 0;
+    for (const auto& [n, share] : data.border_shares) sum += share;
+    if (sum > 1 + 1e-9)
+      throw DataError(where(r) + ": the border counties of " + code + " hold more than its population");
+  }
+}
+
 }  // namespace
 
 void load_world(Scenario& scenario) {
@@ -196,6 +224,7 @@ void load_world(Scenario& scenario) {
                     std::to_string(max_places - places.us.size()) + " foreign locations are supported with " +
                     std::to_string(places.us.size()) + " jurisdictions (" + std::to_string(max_places) +
                     " places in all)");
+  if (!scenario.text("world.border_counties_file").empty()) load_border_counties(scenario, places);
   std::set<std::string> codes;
   for (std::size_t i = 0; i < places.size(); ++i)
     if (!codes.insert(places.code(i)).second)

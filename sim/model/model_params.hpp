@@ -17,6 +17,9 @@ struct SpecialtyParams {
   double telehealth_preference, follow_up_prob, follow_up_interval_days, max_wait_days;
   double capacity_per_clinician_day, adverse_event_prob, price_in_person_usd, price_telehealth_usd;
   double new_patient_lead_days = 0;  ///< mean days from booking to a new patient's in-person visit
+  /// Of follow-ups cut by a rule change whose clinician the patient cannot reach in person, the
+  /// share forgone rather than taken to another clinician (the value of continuity).
+  double disrupted_forgo_share = 0;
 };
 
 struct PlatformParams {

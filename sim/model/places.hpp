@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace licsim {
@@ -23,6 +24,9 @@ struct JurisdictionData {
   std::optional<double> processing_days_high;
   std::optional<double> renewal_fee_usd;
   std::optional<double> renewal_cycle_years;
+  /// Share of residents living in a county that touches each neighbour, by neighbour code
+  /// (the border-counties file); the rest live in the interior.
+  std::vector<std::pair<std::string, double>> border_shares;
 };
 
 /// A foreign country where US-licensed clinicians may live and US patients may travel.

@@ -75,6 +75,11 @@ std::vector<ParamSpec> build_specs() {
                    "CSV of the 50 states + DC (population, rurality, physicians, Medicare share, "
                    "neighbours, board fees and times), relative to the scenario file",
                    "scenarios/data/README.md"));
+  s.push_back(text("world.border_counties_file", {},
+                   "CSV of the residents of each state's counties that touch each neighbouring state "
+                   "(geography below the state: who lives on a state line), relative to the scenario file; "
+                   "\"\" = nobody does",
+                   "scenarios/data/README.md (Census county estimates 2019 and county adjacency)"));
   s.push_back(text("world.foreign_locations_file", {},
                    "CSV of foreign countries where US-licensed clinicians may live and US patients "
                    "may travel, relative to the scenario file",
@@ -122,8 +127,8 @@ std::vector<ParamSpec> build_specs() {
                    "\"FL=0.5,AZ=0.2\")",
                    assumed));
   s.push_back(real("population.border_in_person_share", 0, 1, "fraction",
-                   "probability that a patient seeking in-person care considers a clinician in a "
-                   "neighbouring state (border areas, commuting)",
+                   "probability that a patient living in a border county (world.border_counties_file) who "
+                   "finds no in-person clinician free at home looks across that state line",
                    assumed));
 
   // --- demand ---------------------------------------------------------------
@@ -164,6 +169,15 @@ std::vector<ParamSpec> build_specs() {
                    "days a patient keeps trying before the episode is forgone",
                    "Merritt Hawkins 2017: 24.1 days mean wait for a new specialist appointment "
                    "(T15); primary care shorter; V2"));
+  s.push_back(real("specialty.*.disrupted_forgo_share", 0, 1, "fraction",
+                   "of follow-ups whose clinician may no longer see the patient by telemedicine after a rule "
+                   "change (a waiver's expiry) and whom the patient cannot reach in person (not across the "
+                   "state line the patient lives on), the share the patient forgoes rather than seek another "
+                   "clinician",
+                   "assumption: Bressman et al., JAMA Netw Open 2023 (commercial claims, 2021-22): where waivers "
+                   "ended, patients with an out-of-state telemedicine relationship were less likely to have "
+                   "any visit, most of all far from the clinician, and not where the clinician was licensed; no "
+                   "share published; vary 0-1"));
   s.push_back(real("specialty.*.new_patient_lead_days", 0, 365, "days",
                    "mean days from booking to a new patient's in-person appointment (exponential; "
                    "the visit then competes for capacity on that day); telemedicine platforms "

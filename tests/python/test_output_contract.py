@@ -87,6 +87,8 @@ BREAKDOWN = {
 BREAKDOWN_ONLY = {
     "served_telehealth_out_of_home_state": "served_telehealth",
     "new_patient_in_person": "served_in_person",
+    "served_telehealth_border_county": "served_telehealth",
+    "served_telehealth_out_of_home_state_border_county": "served_telehealth_out_of_home_state",
 }
 
 
@@ -182,7 +184,7 @@ def test_scenario_toml_round_trips(attrs, tmp_path, run_cli):
     text = attrs["scenario_toml"]
     scenario = tomllib.loads(text)
     # Every data file named by a *_file key, made absolute.
-    files = [scenario["world"][k] for k in ("jurisdictions_file", "foreign_locations_file")]
+    files = [v for k, v in scenario["world"].items() if k.endswith("_file") and v]
     files += [table[k] for table in scenario.values() if isinstance(table, dict)
               for k in table if k.endswith("_file") and table[k] and isinstance(table[k], str)
               and table is not scenario["world"]]

@@ -157,7 +157,7 @@ TEST_CASE("patients who forgo for cost leave their episodes unmet at once") {
   CHECK(total(r, m_unmet) == total(r, m_episodes));
 }
 
-TEST_CASE("in-person care crosses a state line only where patients look across it") {
+TEST_CASE("in-person care crosses a state line only from a county on it, where patients look across") {
   const auto crossings = [](const Results& r) {
     const std::size_t n = r.places.size();
     double off_diagonal = 0;
@@ -171,11 +171,23 @@ TEST_CASE("in-person care crosses a state line only where patients look across i
   std::vector<std::string> tight;
   for (const char* s : {"primary_care", "mental_health", "medical_specialty", "surgical_specialty"})
     tight.push_back(std::string("specialty.") + s + ".capacity_per_clinician_day=1");
-  auto never = tight;
-  never.push_back("population.border_in_person_share=0");
   auto always = tight;
   always.push_back("population.border_in_person_share=1");
+  // Nobody looks across, and no relationship with a clinician over a line forms
+  // by telemedicine or on a trip (whose follow-up may cross it): nobody crosses.
+  auto never = tight;
+  never.push_back("population.border_in_person_share=0");
+  for (const char* payer : {"medicare", "medicaid", "private", "uninsured"})
+    for (const char* area : {"urban", "rural"})
+      never.push_back(std::string("coverage.") + payer + ".telehealth_covered_" + area + "=0");
+  never.push_back("exceptions.consultation_share=0");
+  never.push_back("exceptions.emergency_share=0");
+  never.push_back("population.away_share_of_days=0");  // a follow-up with a clinician seen while away
+  // Everyone would look across, but nobody lives on a line: nobody crosses either.
+  auto interior = always;
+  interior.push_back("world.border_counties_file=\"\"");
   CHECK(crossings(run_with(never, 30)) == 0);
+  CHECK(crossings(run_with(interior, 30)) == 0);
   CHECK(crossings(run_with(always, 30)) > 0);
 }
 

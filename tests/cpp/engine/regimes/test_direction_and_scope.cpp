@@ -2,6 +2,8 @@
 // should, where and when it should, and leaves the rest within noise.
 #include <doctest/doctest.h>
 
+#include <array>
+
 #include <cmath>
 
 #include "core/errors.hpp"
@@ -175,6 +177,30 @@ TEST_CASE("waiver withdrawal: relationships it carried are traced to an outcome"
   double traced = 0;
   for (double v : r.disruptions) traced += v;
   CHECK(traced > 0);
+}
+
+TEST_CASE("waiver withdrawal: a cut follow-up the patient cannot follow in person is forgone as often as its share says") {
+  const std::vector<std::string> withdrawal = {"waiver.enabled=true", "waiver.start_date=\"2019-01-01\"",
+                                               "waiver.default_end_date=\"2019-03-31\"", "waiver.end_dates_file=\"\"",
+                                               "coverage.medicare.telehealth_covered_urban=1",
+                                               "coverage.private.telehealth_covered_urban=1"};
+  const auto outcomes = [&](const char* share) {
+    auto o = withdrawal;
+    for (const auto& s : test::for_every_specialty("disrupted_forgo_share", share)) o.push_back(s);
+    const Results r = run_scenario(o, 240);
+    std::array<double, disruption_outcome_count> sum{};
+    for (std::size_t i = 0; i < r.disruptions.size(); ++i) sum[i % disruption_outcome_count] += r.disruptions[i];
+    return sum;
+  };
+  const auto never = outcomes("0"), always = outcomes("1");
+  const auto lost = static_cast<std::size_t>(DisruptionOutcome::lost);
+  const auto elsewhere = [](const auto& o) {  // taken to another clinician, by telemedicine or in person
+    return o[static_cast<std::size_t>(DisruptionOutcome::moved)] +
+           o[static_cast<std::size_t>(DisruptionOutcome::switched_in_person)];
+  };
+  REQUIRE(elsewhere(never) > 0);  // without the choice, cut follow-ups fall through to other clinicians
+  CHECK(always[lost] > never[lost]);
+  CHECK(elsewhere(always) < elsewhere(never));
 }
 
 TEST_CASE("registration: registrations only in the states that offer them") {

@@ -52,6 +52,7 @@ struct Paired {
   bool down() const { return mean + half95 < 0; }
   bool within_noise() const { return std::fabs(mean) <= half99; }
   bool not_up() const { return mean - half95 <= 0; }
+  bool not_down() const { return mean + half95 >= 0; }
 };
 
 /// Mean and t intervals of one difference per replicate.
@@ -235,9 +236,11 @@ TEST_CASE("shipped registration: registrants treat patients in the offering stat
   std::vector<bool> offers(reg.jurisdictions.size(), false);
   for (const auto& row : sc.tables.at("registration.pathways_file").rows) offers[*sc.places.find(row[0])] = true;
   // At the shipped fees registrations mostly replace full licenses that
-  // clinicians would have sought anyway: the same access for less licensing spend.
+  // clinicians would have sought anyway: less licensing spend, and no less
+  // cross-state telemedicine into the offering states (a little more where
+  // border residents' clinicians across the line register to follow them).
   CHECK_PAIRED(paired(base, reg, daily(m_licensure_spend_usd)), down);
-  CHECK_PAIRED(paired(base, reg, cross_state_into(offers)), within_noise);
+  CHECK_PAIRED(paired(base, reg, cross_state_into(offers)), not_down);
   CHECK_PAIRED(paired(base, reg, cross_state_into(offers, false)), not_up);
 }
 
