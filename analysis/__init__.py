@@ -12,6 +12,8 @@ Typical use::
     analysis.plot_flows(licsim.open("out.h5", "flows"))   # cross-state telemedicine
     analysis.plot_tile_map(ds, "unmet")                   # any per-state metric on a US tile grid
     analysis.sobol("state_only.toml", {"regulator.license_fee_usd": (100, 1500)}, n=8)
+    from licsim.analysis import claims                   # the claims studies' measures, 2017-2022
+    claims.out_of_state_share_of_telehealth(result, "2020-01-01", "2020-12-31")
 """
 
 from .compare import compare
