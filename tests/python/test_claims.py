@@ -38,9 +38,7 @@ def test_out_of_state_share_is_out_of_home_state_over_telemedicine_for_the_month
     np.testing.assert_allclose(got, expected)
     # All payers: a different, larger denominator.
     every = claims.out_of_state_share_of_visits(bd, "2019-01-01", "2019-03-31", payer=None).values
-    all_months = bd
-    expected = _sum(all_months["served_telehealth_out_of_home_state"]) / _sum(
-        all_months["served_telehealth"] + all_months["served_in_person"])
+    expected = _sum(bd["served_telehealth_out_of_home_state"]) / _sum(bd["served_telehealth"] + bd["served_in_person"])
     np.testing.assert_allclose(every, expected)
 
 
