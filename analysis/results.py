@@ -43,17 +43,17 @@ def check_result_file(path: PathLike, group: str | None = None) -> Path:
     """Check that ``path`` is a licsim result file (and holds ``group``); return it as a Path.
 
     Raises FileNotFoundError if there is no such file and ValueError, naming the path, if
-    the file is not HDF5, is truncated or damaged, lacks licsim's root attributes, has a
-    result format version newer than this licsim reads (``licsim_format_version``), or has no
-    group ``group``.
+    the file lacks licsim's seal (not written by licsim), its bytes changed since licsim wrote
+    it (truncated, damaged, edited), it has another result format version than this licsim
+    reads (``licsim_format_version``), its variables' shapes disagree with their dimensions,
+    or it has no group ``group``.
     """
     p = Path(path)
     if not p.is_file():
         raise FileNotFoundError(f"{p}: no such file")
-    if not h5py.is_hdf5(p):
-        raise ValueError(f"{p}: not a licsim result file (not an HDF5 file)")
-    # The engine's own check (sim/io/result_file.hpp): truncated or damaged files, HDF5 files
-    # not written by licsim, and files of a newer result format are refused by name.
+    # The engine's own check (sim/io/result_file.hpp), before HDF5 parses anything: the seal
+    # (a damaged, truncated, foreign or edited file is refused by name), the format version,
+    # and shapes that agree with their dimensions.
     try:
         _core.check_result_file(os.fspath(p))
     except _core.DataError as e:

@@ -131,7 +131,9 @@ int cmd_sweep(const std::vector<std::string>& args, const std::atomic<bool>& int
         state = already_complete;
       } else {
         remove_stale_temporaries(output);  // sweep files half-written by killed runs
-        check_output_path(output, force);
+        std::vector<std::filesystem::path> inputs{sweep_path};
+        inputs.insert(inputs.end(), spec.scenarios.begin(), spec.scenarios.end());
+        check_output_path(output, force, inputs);
         check_sweep_space(plan, output, mine.size(), mine.size());  // before any work folder exists
         store.emplace(output, plan_text, resume, force);
       }
@@ -224,7 +226,7 @@ int cmd_merge(const std::vector<std::string>& args) {
   if (output.empty()) throw UsageError("missing -o OUT.h5 (see licsim merge --help)");
   if (inputs.empty()) throw UsageError("missing shard files to merge (see licsim merge --help)");
   try {
-    check_output_path(output, force);
+    check_output_path(output, force, {inputs.begin(), inputs.end()});
   } catch (const OutputError& e) {
     throw UsageError(e.what());
   }
@@ -253,6 +255,9 @@ int cmd_merge(const std::vector<std::string>& args) {
     }
   }
   const SweepPlan plan = plan_from_toml(plan_text, inputs.front());
+  for (const auto& [point, source] : by_point)
+    if (point < 0 || static_cast<std::size_t>(point) >= plan.points.size())
+      throw UsageError(origin[point] + ": holds point " + std::to_string(point) + ", which its sweep plan does not have");
   std::string missing;
   int missing_count = 0;
   for (const auto& p : plan.points)

@@ -4,6 +4,8 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdint>
+#include <cstdio>
 #include <cstring>
 #include <fstream>
 
@@ -13,8 +15,23 @@ namespace licsim {
 
 namespace fs = std::filesystem;
 
+std::string temporary_prefix(const fs::path& path) {
+  // NAME_MAX on every file system licsim targets; room for a 10-digit pid.
+  constexpr std::size_t name_max = 255, pid_digits = 10;
+  const std::string name = path.filename().string();
+  const std::string tail = ".tmp-";
+  if (name.size() + tail.size() + pid_digits <= name_max) return name + tail;
+  // A long name: a prefix of it and a hash of the whole, so the temporary
+  // still fits and still belongs to this output alone.
+  std::uint64_t h = 1469598103934665603ULL;
+  for (unsigned char c : name) h = (h ^ c) * 1099511628211ULL;
+  char hex[18];
+  std::snprintf(hex, sizeof hex, "~%016llx", static_cast<unsigned long long>(h));
+  return name.substr(0, name_max - pid_digits - tail.size() - 17) + hex + tail;
+}
+
 fs::path temporary_beside(const fs::path& path) {
-  return path.string() + ".tmp-" + std::to_string(::getpid());
+  return path.parent_path() / (temporary_prefix(path) + std::to_string(::getpid()));
 }
 
 void sync_to_disk(const fs::path& path) {

@@ -7,7 +7,13 @@
 
 namespace licsim {
 
-/// A temporary name beside `path` unique to this process: `path.tmp-<pid>`.
+/// The file name of `path`'s temporaries up to the pid: `NAME.tmp-`, or for
+/// a name too long to take the suffix, a prefix of it, `~`, a hash of the
+/// whole name and `.tmp-`, so a temporary never exceeds 255 bytes.
+std::string temporary_prefix(const std::filesystem::path& path);
+
+/// A temporary name beside `path` unique to this process:
+/// temporary_prefix(path) followed by the pid (`path.tmp-<pid>`).
 std::filesystem::path temporary_beside(const std::filesystem::path& path);
 
 /// fsync()s a file or folder; throws OutputError naming it on failure.

@@ -265,4 +265,17 @@ void load_world(Scenario& scenario) {
   }
 }
 
+std::vector<std::filesystem::path> input_files(const Scenario& scenario) {
+  std::set<std::filesystem::path> files;
+  if (!scenario.source_name.empty()) files.insert(scenario.source_name);
+  for (const auto& [key, value] : scenario.values()) {
+    const auto origin = scenario.origin(key);
+    if (origin.line > 0) files.insert(origin.file);
+    const auto* text = std::get_if<std::string>(&value);
+    if (text && !text->empty() && key.size() > 5 && key.compare(key.size() - 5, 5, "_file") == 0)
+      files.insert(resolve(scenario, key));
+  }
+  return {files.begin(), files.end()};
+}
+
 }  // namespace licsim

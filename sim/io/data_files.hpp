@@ -1,5 +1,6 @@
 #pragma once
 // The scenario's data files: US jurisdictions and foreign locations (CSV).
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -21,5 +22,10 @@ CsvTable parse_csv(const std::string& text, const std::string& name);
 /// into scenario.places, and checks that every jurisdiction.<code>.* override
 /// names a known jurisdiction.
 void load_world(Scenario& scenario);
+
+/// Every file a loaded scenario was read from: its scenario file, the base
+/// files its keys came from, and every data file (keys ending in `_file`).
+/// An output may not replace any of them.
+std::vector<std::filesystem::path> input_files(const Scenario& scenario);
 
 }  // namespace licsim

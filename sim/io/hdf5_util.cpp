@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "io/file_seal.hpp"
+
 namespace licsim {
 
 void check(herr_t status, const std::string& what) {
@@ -109,6 +111,12 @@ hid_t dimension_text(hid_t group, const std::string& name, const std::vector<std
   check(H5DSset_scale(dset, name.c_str()), "dimension " + name);
   describe(dset, "", description);
   return dset;
+}
+
+hid_t sealed_file_plist() {
+  const hid_t fcpl = H5Pcreate(H5P_FILE_CREATE);
+  if (fcpl < 0 || H5Pset_userblock(fcpl, seal_bytes) < 0) throw OutputError("HDF5: cannot reserve the file's seal");
+  return fcpl;
 }
 
 }  // namespace licsim

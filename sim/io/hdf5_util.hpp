@@ -45,6 +45,10 @@ void attr_scalar(hid_t obj, const std::string& name, T value, hid_t type) {
 
 hid_t group_plist();
 
+/// File creation properties of every licsim HDF5 file: a user block of
+/// seal_bytes for the seal (io/file_seal.hpp).
+hid_t sealed_file_plist();
+
 /// The chunk shape of a variable of shape `dims` (empty: stored contiguous).
 /// Only the first two dimensions are split: one replicate (or point) and up
 /// to 32 days or months per chunk, so a chunk is a contiguous run of values.

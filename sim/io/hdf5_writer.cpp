@@ -16,6 +16,8 @@
 #include "core/atomic_file.hpp"
 #include "core/errors.hpp"
 #include "core/version.hpp"
+#include "io/data_files.hpp"
+#include "io/file_seal.hpp"
 #include "io/hdf5_util.hpp"
 #include "io/output_checks.hpp"
 #include "io/result_file.hpp"
@@ -307,6 +309,7 @@ OutputMetadata make_metadata(const Scenario& scenario, const std::string& scenar
       if (ch == '.') ch = '_';
     meta.data_files.emplace_back(name, table.text);
   }
+  meta.inputs = input_files(scenario);
   return meta;
 }
 
@@ -320,31 +323,70 @@ std::string created_utc_now() {
   return buf;
 }
 
-void check_output_path(const std::filesystem::path& path, bool force) {
+namespace {
+
+std::string file_kind(std::filesystem::file_type type) {
+  using std::filesystem::file_type;
+  switch (type) {
+    case file_type::directory: return "a directory";
+    case file_type::fifo: return "a FIFO";
+    case file_type::character: return "a character device";
+    case file_type::block: return "a block device";
+    case file_type::socket: return "a socket";
+    default: return "not a regular file";
+  }
+}
+
+}  // namespace
+
+void check_output_path(const std::filesystem::path& path, bool force, const std::vector<std::filesystem::path>& inputs) {
+  namespace fs = std::filesystem;
   std::error_code ec;
-  if (std::filesystem::exists(path, ec) && !force)
-    throw OutputError(path.string() + ": already exists (use --force to overwrite)");
-  if (std::filesystem::is_directory(path, ec))
-    throw OutputError(path.string() + ": is a directory");
+  const fs::file_status own = fs::symlink_status(path, ec);
+  // A link is never replaced (the rename would replace the link, not what it
+  // names), and --force replaces only a regular file: never a device, a FIFO,
+  // a folder or one of the run's own inputs.
+  if (own.type() == fs::file_type::symlink) {
+    std::error_code lec;
+    const auto target = fs::read_symlink(path, lec);
+    throw OutputError(path.string() + ": is a symbolic link" + (lec ? "" : " to " + target.string()) +
+                      (fs::exists(path, lec) ? "" : " that names nothing") +
+                      "; licsim does not replace links: name the file itself");
+  }
+  if (own.type() == fs::file_type::directory) throw OutputError(path.string() + ": is a directory");
+  if (fs::exists(own)) {
+    if (own.type() != fs::file_type::regular)
+      throw OutputError(path.string() + ": is " + file_kind(own.type()) +
+                        "; licsim writes only to a new path or, with --force, over a regular file");
+    for (const auto& input : inputs)
+      if (fs::equivalent(path, input, ec))
+        throw OutputError(path.string() + ": is one of the run's inputs (" + input.string() +
+                          "); write the output elsewhere");
+    if (!force) throw OutputError(path.string() + ": already exists (use --force to overwrite)");
+  }
   auto dir = path.parent_path();
   if (dir.empty()) dir = ".";
-  if (!std::filesystem::is_directory(dir, ec))
+  if (!fs::is_directory(dir, ec))
     throw OutputError(path.string() + ": folder " + dir.string() + " does not exist");
   if (::access(dir.c_str(), W_OK) != 0)
     throw OutputError(path.string() + ": folder " + dir.string() + " is not writable");
+  const auto name_max = ::pathconf(dir.c_str(), _PC_NAME_MAX);
+  if (name_max > 0 && path.filename().string().size() > static_cast<std::size_t>(name_max))
+    throw OutputError(path.string() + ": the file name is longer than " + std::to_string(name_max) +
+                      " bytes, the most the folder's file system allows");
 }
 
 void write_results(const std::filesystem::path& path, const Results& r, const OutputMetadata& meta,
                    bool force, int threads) {
-  check_output_path(path, force);
+  check_output_path(path, force, meta.inputs);
   check_output_space(path, estimate_output_bytes(r, meta));
   remove_stale_temporaries(path);  // left by killed runs (see io/output_checks.hpp)
   quiet_hdf5_errors();  // errors become OutputError with the system's reason, not stderr noise
   const std::filesystem::path tmp = temporary_beside(path);
   try {
     {
-      Handle file(H5Fcreate(tmp.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose,
-                  tmp.string());
+      Handle fcpl(sealed_file_plist(), H5Pclose, "file properties");
+      Handle file(H5Fcreate(tmp.c_str(), H5F_ACC_TRUNC, fcpl, H5P_DEFAULT), H5Fclose, tmp.string());
       attr_scalar(file, output_format_attribute, static_cast<std::int32_t>(output_format_version), H5T_STD_I32LE);
       attr_string(file, "licsim_version", version);
       attr_string(file, "scenario_toml", meta.scenario_toml);
@@ -370,6 +412,7 @@ void write_results(const std::filesystem::path& path, const Results& r, const Ou
       }
       check(H5Fflush(file, H5F_SCOPE_GLOBAL), tmp.string());
     }
+    seal_file(tmp, output_format_version);
     commit_file(tmp, path);
   } catch (const OutputError& e) {
     std::error_code ec;

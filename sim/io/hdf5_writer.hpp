@@ -28,6 +28,8 @@ struct OutputMetadata {
   /// Set for a sweep's point files (io/sweep_output.hpp): the plan they belong to.
   std::string sweep_plan_hash;
   int sweep_point = -1;
+  /// Files the run read (io/data_files.hpp input_files): never overwritten.
+  std::vector<std::filesystem::path> inputs;
 };
 
 /// Metadata for a run of `scenario` (resolved TOML, data files, settings).
@@ -38,8 +40,12 @@ OutputMetadata make_metadata(const Scenario& scenario, const std::string& scenar
 std::string created_utc_now();
 
 /// Throws OutputError unless `path` may be written: its folder exists and is
-/// writable, and it does not exist yet (or `force`). Call before a long run.
-void check_output_path(const std::filesystem::path& path, bool force);
+/// writable, its name fits the file system, and it does not exist yet, or
+/// (with `force`) it is a regular file that is none of `inputs`. A symbolic
+/// link, a folder, a device, a FIFO or a socket is never replaced. Call
+/// before a long run.
+void check_output_path(const std::filesystem::path& path, bool force,
+                       const std::vector<std::filesystem::path>& inputs = {});
 
 /// Writes to a temporary file beside `path` and renames it into place when
 /// complete, so a failed or killed write leaves no file at `path`. Chunks

@@ -12,11 +12,13 @@
 #include <cstring>
 #include <mutex>
 
+#include "core/atomic_file.hpp"
 #include "core/errors.hpp"
 #include "engine/calendar.hpp"
 #include "engine/metrics.hpp"
 #include "engine/model_params.hpp"
 #include "engine/resources.hpp"
+#include "io/data_files.hpp"
 #include "io/scenario_file.hpp"
 #include "model/authority.hpp"
 #include "model/types.hpp"
@@ -133,7 +135,7 @@ void check_output_space(const std::filesystem::path& path, std::uint64_t bytes) 
 
 void check_output(const std::filesystem::path& path, bool force, const Scenario& scenario,
                   const RunOptions& options) {
-  check_output_path(path, force);
+  check_output_path(path, force, input_files(scenario));
   check_output_space(path, estimate_output_bytes(scenario, options));
 }
 
@@ -142,7 +144,7 @@ std::vector<std::filesystem::path> remove_stale_temporaries(const std::filesyste
   std::vector<fs::path> removed;
   auto dir = path.parent_path();
   if (dir.empty()) dir = ".";
-  const std::string prefix = path.filename().string() + ".tmp-";
+  const std::string prefix = temporary_prefix(path);
   std::error_code ec;
   fs::directory_iterator it(dir, ec), end;
   for (; !ec && it != end; it.increment(ec)) {
@@ -163,10 +165,12 @@ std::vector<std::filesystem::path> remove_stale_temporaries(const std::filesyste
     if (ours && st.st_size > 0) {
       static constexpr unsigned char signature[8] = {0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
       static constexpr unsigned char zeros[8] = {};
+      static constexpr unsigned char sealed[8] = {'l', 'i', 'c', 's', 'i', 'm', ' ', 's'};  // io/file_seal.hpp
       const auto n = ::pread(fd, head, sizeof head, 0);
       ours = (n == static_cast<ssize_t>(sizeof head) || n == st.st_size) &&
              (std::memcmp(head, signature, static_cast<std::size_t>(n)) == 0 ||
-              std::memcmp(head, zeros, static_cast<std::size_t>(n)) == 0);
+              std::memcmp(head, zeros, static_cast<std::size_t>(n)) == 0 ||
+              std::memcmp(head, sealed, static_cast<std::size_t>(n)) == 0);
     }
     ::close(fd);
     if (ours && ::unlink(it->path().c_str()) == 0) removed.push_back(it->path());

@@ -1,13 +1,15 @@
 #include "io/result_file.hpp"
 
 #include <hdf5.h>
+#include <hdf5_hl.h>
 
 #include <algorithm>
 #include <cstdint>
-#include <fstream>
+#include <optional>
 #include <vector>
 
 #include "core/errors.hpp"
+#include "io/file_seal.hpp"
 #include "io/output_checks.hpp"
 
 namespace licsim {
@@ -38,59 +40,97 @@ std::string read_string_attribute(hid_t obj, const char* name) {
   return out;
 }
 
+/// The length of dimension scale `scale` (rank 1), or -1.
+herr_t scale_length_visitor(hid_t, unsigned, hid_t scale, void* out) {
+  Closer space{H5Dget_space(scale), H5Sclose};
+  hsize_t n = 0;
+  const bool ok = space.id >= 0 && H5Sget_simple_extent_ndims(space.id) == 1 &&
+                  H5Sget_simple_extent_dims(space.id, &n, nullptr) == 1;
+  *static_cast<long long*>(out) = ok ? static_cast<long long>(n) : -1;
+  return 1;  // the first attached scale names the dimension
+}
+
+/// Why a variable of `group` is not what licsim writes (each dimension of each
+/// variable has a dimension scale of its length; scales are one-dimensional;
+/// values are numbers or strings), or nothing. A file forged or damaged into
+/// inconsistent shapes is refused here rather than read as data.
+std::optional<std::string> inconsistent_variable(hid_t group) {
+  std::vector<std::string> names;
+  H5Literate(group, H5_INDEX_NAME, H5_ITER_INC, nullptr,
+             [](hid_t, const char* n, const H5L_info_t*, void* out) -> herr_t {
+               static_cast<std::vector<std::string>*>(out)->push_back(n);
+               return 0;
+             },
+             &names);
+  for (const auto& var : names) {
+    Closer dset{H5Dopen2(group, var.c_str(), H5P_DEFAULT), H5Dclose};
+    if (dset.id < 0) return "'" + var + "' is not a readable variable";
+    Closer type{H5Dget_type(dset.id), H5Tclose};
+    const H5T_class_t cls = type.id >= 0 ? H5Tget_class(type.id) : H5T_NO_CLASS;
+    if (cls != H5T_INTEGER && cls != H5T_FLOAT && cls != H5T_STRING)
+      return "variable '" + var + "' holds neither numbers nor text";
+    Closer space{H5Dget_space(dset.id), H5Sclose};
+    const int rank = space.id >= 0 ? H5Sget_simple_extent_ndims(space.id) : -1;
+    if (rank < 0 || rank > 8) return "variable '" + var + "' has an unreadable shape";
+    std::vector<hsize_t> dims(static_cast<std::size_t>(rank));
+    H5Sget_simple_extent_dims(space.id, dims.data(), nullptr);
+    if (H5DSis_scale(dset.id) > 0) {
+      if (rank != 1) return "dimension '" + var + "' is not one-dimensional";
+      continue;
+    }
+    for (int d = 0; d < rank; ++d) {
+      long long length = -1;
+      if (H5DSget_num_scales(dset.id, static_cast<unsigned>(d)) < 1 ||
+          H5DSiterate_scales(dset.id, static_cast<unsigned>(d), nullptr, scale_length_visitor, &length) < 0 ||
+          length != static_cast<long long>(dims[static_cast<std::size_t>(d)]))
+        return "variable '" + var + "': dimension " + std::to_string(d) + " (length " +
+               std::to_string(dims[static_cast<std::size_t>(d)]) + ") has no dimension of that length";
+    }
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 ResultFileInfo check_result_file(const std::filesystem::path& path) {
   const std::string name = path.string();
-  std::error_code ec;
-  if (!std::filesystem::is_regular_file(path, ec)) {
-    if (!std::filesystem::exists(path, ec)) throw DataError(name + ": no such file");
-    throw DataError(name + ": not a licsim result file (not a regular file)");
-  }
-  {
-    // The HDF5 signature at offset 0 (licsim writes no user block).
-    static constexpr unsigned char signature[8] = {0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
-    unsigned char head[8] = {};
-    std::ifstream in(path, std::ios::binary);
-    in.read(reinterpret_cast<char*>(head), sizeof head);
-    if (in.gcount() != sizeof head || !std::equal(head, head + 8, signature))
-      throw DataError(name + ": not a licsim result file (not an HDF5 file)");
-  }
+  // The seal first: HDF5 parses nothing that licsim did not write whole.
+  const Seal seal = verify_seal(path);
+  if (seal.format > output_format_version)
+    throw DataError(name + ": written by a newer licsim (result format version " + std::to_string(seal.format) +
+                    "); this licsim reads format " + std::to_string(output_format_version) + ": upgrade licsim");
+  if (seal.format < output_format_version)
+    throw DataError(name + ": written by an older licsim (result format version " + std::to_string(seal.format) +
+                    "); run it again with this licsim");
   quiet_hdf5_errors();
   Closer file{H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose};
   if (file.id < 0)
-    throw DataError(name + ": cannot be read: the HDF5 file is truncated or damaged (" + hdf5_error_detail() + ")");
+    throw DataError(name + ": cannot be read: the HDF5 file is damaged (" + hdf5_error_detail() + ")");
   ResultFileInfo info;
   info.licsim_version = read_string_attribute(file.id, "licsim_version");
-  if (H5Aexists(file.id, output_format_attribute) <= 0) {
-    if (!info.licsim_version.empty())
-      throw DataError(name + ": written by licsim " + info.licsim_version + " before result files carried " +
-                      output_format_attribute + "; run it again with this licsim");
-    throw DataError(name + ": not a licsim result file (an HDF5 file without licsim's root attributes licsim_version, " +
-                    output_format_attribute + ")");
-  }
+  if (info.licsim_version.empty())
+    throw DataError(name + ": not a licsim result file (no root attribute licsim_version)");
   {
-    Closer attr{H5Aopen(file.id, output_format_attribute, H5P_DEFAULT), H5Aclose};
+    Closer attr{H5Aexists(file.id, output_format_attribute) > 0 ? H5Aopen(file.id, output_format_attribute, H5P_DEFAULT)
+                                                                : -1,
+                H5Aclose};
     Closer space{attr.id >= 0 ? H5Aget_space(attr.id) : -1, H5Sclose};
     std::int32_t version = 0;
     if (attr.id < 0 || space.id < 0 || H5Sget_simple_extent_npoints(space.id) != 1 ||
         H5Aread(attr.id, H5T_NATIVE_INT32, &version) < 0)
-      throw DataError(name + ": the root attribute " + output_format_attribute + " cannot be read as an integer");
+      throw DataError(name + ": the root attribute " + output_format_attribute + " is missing or not an integer");
+    if (version != seal.format)
+      throw DataError(name + ": the root attribute " + output_format_attribute + " (" + std::to_string(version) +
+                      ") disagrees with the file's seal (format " + std::to_string(seal.format) + ")");
     info.format_version = version;
   }
-  if (info.format_version > output_format_version)
-    throw DataError(name + ": written by a newer licsim (" +
-                    (info.licsim_version.empty() ? std::string("unknown version") : info.licsim_version) +
-                    ", result format version " + std::to_string(info.format_version) + "); this licsim reads format " +
-                    std::to_string(output_format_version) + " and older: upgrade licsim");
-  if (info.format_version < 1)
-    throw DataError(name + ": unknown result format version " + std::to_string(info.format_version));
   for (const char* group : {"metrics", "breakdown", "flows", "regimes"}) {
     if (H5Lexists(file.id, group, H5P_DEFAULT) <= 0)
       throw DataError(name + ": incomplete licsim result file (no group '" + group + "')");
     Closer g{H5Gopen2(file.id, group, H5P_DEFAULT), H5Gclose};
     if (g.id < 0)
       throw DataError(name + ": cannot be read: group '" + group + "' is damaged (" + hdf5_error_detail() + ")");
+    if (auto bad = inconsistent_variable(g.id)) throw DataError(name + ": group '" + group + "': " + *bad);
   }
   return info;
 }

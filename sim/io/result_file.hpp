@@ -10,7 +10,7 @@ namespace licsim {
 /// Version of the result file layout (docs/output.md), stored in the root
 /// attribute `licsim_format_version` (int32). Raise it when a reader of the
 /// old layout would misread a new file.
-inline constexpr int output_format_version = 1;
+inline constexpr int output_format_version = 2;
 inline constexpr const char* output_format_attribute = "licsim_format_version";
 
 struct ResultFileInfo {

@@ -10,8 +10,10 @@
 #include "core/errors.hpp"
 #include "core/version.hpp"
 #include "io/chunk_codec.hpp"
+#include "io/file_seal.hpp"
 #include "io/hdf5_util.hpp"
 #include "io/hdf5_writer.hpp"
+#include "io/output_checks.hpp"
 #include "io/result_file.hpp"
 #include "io/variable_batch.hpp"
 
@@ -62,7 +64,17 @@ std::vector<hsize_t> shape_of(hid_t dset) {
   return dims;
 }
 
+/// Fails unless `dset` is one-dimensional (or scalar) of a type of `cls`:
+/// a buffer sized from a wrong shape would be overrun by H5Dread.
+void expect_vector(hid_t dset, H5T_class_t cls, const std::string& what) {
+  Handle type(H5Dget_type(dset), H5Tclose, "type of " + what);
+  if (shape_of(dset).size() > 1 || H5Tget_class(type) != cls)
+    throw OutputError(what + ": not a " + (cls == H5T_STRING ? "list of texts" : "list of numbers") +
+                      " (a damaged or foreign file)");
+}
+
 std::vector<std::string> read_texts(hid_t dset) {
+  expect_vector(dset, H5T_STRING, "a text variable");
   const auto dims = shape_of(dset);
   const std::size_t n = dims.empty() ? 1 : dims[0];
   std::vector<char*> raw(n, nullptr);
@@ -76,12 +88,17 @@ std::vector<std::string> read_texts(hid_t dset) {
   return out;
 }
 
-std::string text_at(hid_t dset, int slot) { return read_texts(dset).at(static_cast<std::size_t>(slot)); }
+std::string text_at(hid_t dset, int slot) {
+  const auto texts = read_texts(dset);
+  if (slot < 0 || static_cast<std::size_t>(slot) >= texts.size())
+    throw OutputError("a text variable has no row " + std::to_string(slot) + " (a damaged or foreign file)");
+  return texts[static_cast<std::size_t>(slot)];
+}
 
 std::string base_name(hid_t obj) {
   char buf[512];
-  const ssize_t n = H5Iget_name(obj, buf, sizeof buf);
-  const std::string full(buf, n > 0 ? static_cast<std::size_t>(n) : 0);
+  const ssize_t n = H5Iget_name(obj, buf, sizeof buf);  // the full length, even when longer than buf
+  const std::string full(buf, static_cast<std::size_t>(std::clamp<ssize_t>(n, 0, sizeof buf - 1)));
   return full.substr(full.rfind('/') + 1);
 }
 
@@ -125,7 +142,17 @@ bool is_group(hid_t parent, const std::string& name) {
   return info.type == H5O_TYPE_GROUP;
 }
 
+/// Opens a point file or shard after checking its seal: HDF5 never parses a
+/// damaged or foreign file.
 hid_t open_file(const fs::path& path) {
+  try {
+    const Seal seal = verify_seal(path);
+    if (seal.format != output_format_version)
+      throw DataError(path.string() + ": result format version " + std::to_string(seal.format) + "; this licsim reads " +
+                      std::to_string(output_format_version));
+  } catch (const DataError& e) {
+    throw OutputError(e.what());
+  }
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
   const hid_t file = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
   if (file < 0) throw OutputError(path.string() + ": not a readable HDF5 file (missing, truncated or foreign)");
@@ -181,7 +208,8 @@ std::vector<GroupSpec> read_layout(hid_t file, bool stacked) {
         if (s.text) {
           s.texts = read_texts(dset);
         } else {
-          s.ints.resize(shape.at(0));
+          expect_vector(dset, H5T_INTEGER, "dimension " + name);
+          s.ints.resize(shape.empty() ? 1 : shape[0]);
           check_read(H5Dread(dset, H5T_NATIVE_INT32, H5S_ALL, H5S_ALL, H5P_DEFAULT, s.ints.data()), name);
         }
         g.scales.push_back(std::move(s));
@@ -483,6 +511,11 @@ std::string plan_hash(const std::string& plan_text) {
 }
 
 bool is_point_file(const fs::path& path, const std::string& hash, int point) {
+  try {
+    if (verify_seal(path).format != output_format_version) return false;
+  } catch (const DataError&) {
+    return false;  // damaged or foreign: the point runs again
+  }
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
   const hid_t file = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
   if (file < 0) return false;
@@ -493,7 +526,10 @@ bool is_point_file(const fs::path& path, const std::string& hash, int point) {
 void write_sweep_file(const fs::path& path, const SweepPlan& plan, const std::string& plan_text,
                       const std::string& sweep_file_text, const std::vector<PointSource>& sources,
                       const std::string& shard, bool force) {
-  check_output_path(path, force);
+  std::vector<fs::path> inputs;
+  for (const auto& s : sources) inputs.push_back(s.file);
+  check_output_path(path, force, inputs);
+  remove_stale_temporaries(path);  // left by a killed merge or sweep
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
 
   // Layout from the first finished point; the widest integer type any point needs.
@@ -546,7 +582,8 @@ void write_sweep_file(const fs::path& path, const SweepPlan& plan, const std::st
   const fs::path tmp = temporary_beside(path);
   try {
     {
-      Handle file(H5Fcreate(tmp.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose, tmp.string());
+      Handle fcpl(sealed_file_plist(), H5Pclose, "file properties");
+      Handle file(H5Fcreate(tmp.c_str(), H5F_ACC_TRUNC, fcpl, H5P_DEFAULT), H5Fclose, tmp.string());
       attr_string(file, "licsim_version", version);
       attr_string(file, "licsim_file", "sweep");
       attr_scalar(file, output_format_attribute, static_cast<std::int32_t>(output_format_version), H5T_STD_I32LE);
@@ -617,6 +654,7 @@ void write_sweep_file(const fs::path& path, const SweepPlan& plan, const std::st
       for (hid_t id : open_ids) H5Dclose(id);
       check(H5Fflush(file, H5F_SCOPE_GLOBAL), tmp.string());
     }
+    seal_file(tmp, output_format_version);
     commit_file(tmp, path);
   } catch (...) {
     std::error_code ec;
@@ -639,13 +677,17 @@ SweepFileContents read_sweep_file(const fs::path& path) {
   if (!is_group(file, "points")) throw OutputError(path.string() + ": sweep file without a points group");
   Handle points(H5Gopen2(file, "points", H5P_DEFAULT), H5Gclose, "points");
   Handle idx(H5Dopen2(points, "point", H5P_DEFAULT), H5Dclose, "points/point");
-  std::vector<std::int32_t> indices(shape_of(idx).at(0));
+  expect_vector(idx, H5T_INTEGER, path.string() + ": points/point");
+  const auto idx_shape = shape_of(idx);
+  std::vector<std::int32_t> indices(idx_shape.empty() ? 1 : idx_shape[0]);
   if (!indices.empty())
     check_read(H5Dread(idx, H5T_NATIVE_INT32, H5S_ALL, H5S_ALL, H5P_DEFAULT, indices.data()), "points/point");
   Handle status(H5Dopen2(points, "status", H5P_DEFAULT), H5Dclose, "points/status");
   Handle error(H5Dopen2(points, "error", H5P_DEFAULT), H5Dclose, "points/error");
   const auto st = indices.empty() ? std::vector<std::string>{} : read_texts(status);
   const auto er = indices.empty() ? std::vector<std::string>{} : read_texts(error);
+  if (st.size() != indices.size() || er.size() != indices.size())
+    throw OutputError(path.string() + ": points/status or points/error does not have one row per point (damaged?)");
   for (std::size_t i = 0; i < indices.size(); ++i)
     out.points.push_back({indices[i], st.at(i) == "ok", er.at(i), path, static_cast<int>(i)});
   return out;

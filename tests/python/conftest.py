@@ -34,6 +34,20 @@ SHIPPED = SOURCE_DIR / "scenarios" / "state_only.toml"
 EPOCH = "1700000000"
 
 
+SEAL_BYTES = 512
+
+
+def reseal(path: Path, fmt: int) -> None:
+    """Write the seal of a licsim file again after editing it (docs/output.md, "The seal"), as a
+    forger would: an implementation independent of licsim's, from the documented format."""
+    import zlib
+
+    data = Path(path).read_bytes()
+    body = data[SEAL_BYTES:]
+    header = f"licsim sealed file\nformat {fmt}\nbytes {len(body)}\ncrc32 {zlib.crc32(body):08x}\n".encode()
+    Path(path).write_bytes(header.ljust(SEAL_BYTES, b"\0") + body)
+
+
 @contextlib.contextmanager
 def fixed_creation_time():
     """Set SOURCE_DATE_EPOCH in this process (the engine reads it when writing) and restore it after."""

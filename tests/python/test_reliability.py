@@ -22,7 +22,7 @@ from pathlib import Path
 import h5py
 import pytest
 
-from conftest import EPOCH, SCENARIO, child_env, find_cli, licsim
+from conftest import EPOCH, SCENARIO, child_env, find_cli, licsim, reseal
 from licsim import analysis
 BASE = f'base = "{SCENARIO}"\n'
 
@@ -187,7 +187,7 @@ def test_an_unwritable_or_missing_folder_is_reported_before_the_run(run_cli, tmp
     result = run_cli("run", SCENARIO, "-o", tmp_path / "no" / "such" / "out.h5")
     assert result.returncode == 2 and "does not exist" in result.stderr
     result = run_cli("run", SCENARIO, "-o", tmp_path)
-    assert result.returncode == 2 and "already exists" in result.stderr
+    assert result.returncode == 2 and "is a directory" in result.stderr
     result = run_cli("run", SCENARIO, "-o", tmp_path, "--force")
     assert result.returncode == 2 and "is a directory" in result.stderr
     if os.geteuid() != 0:  # root writes anywhere
@@ -353,21 +353,179 @@ def test_truncated_files_are_refused_by_name(small_run, tmp_path):
 def test_foreign_and_other_version_files_are_refused(small_run, tmp_path):
     text = tmp_path / "text.h5"
     text.write_text("not hdf5")
-    with pytest.raises(ValueError, match="not a licsim result file \\(not an HDF5 file\\)"):
+    with pytest.raises(ValueError, match="not a licsim result file \\(no licsim seal at its start\\)"):
         licsim.open(text)
     other = tmp_path / "other.h5"
     with h5py.File(other, "w") as f:
         f.attrs["licsim_version"] = "0.0"
         for g in analysis.GROUPS:
             f.create_group(g)
-    with pytest.raises(ValueError, match="before result files carried licsim_format_version"):
+    with pytest.raises(ValueError, match="an HDF5 file without licsim's seal: written by another program, or by a "
+                                         "licsim older than result format 2"):
         licsim.open(other)
     newer = tmp_path / "newer.h5"
     shutil.copy(small_run.path, newer)
     with h5py.File(newer, "r+") as f:
         assert f.attrs["licsim_format_version"] == licsim._core.output_format_version
         f.attrs.modify("licsim_format_version", licsim._core.output_format_version + 1)
+    with pytest.raises(ValueError, match="CRC-32 mismatch"):  # edited after licsim wrote it
+        licsim.open(newer)
+    reseal(newer, licsim._core.output_format_version + 1)
     with pytest.raises(ValueError, match="written by a newer licsim .*upgrade licsim"):
         licsim.open(newer)
     with pytest.raises(ValueError, match="written by a newer licsim"):
         analysis.open_results([small_run.path, newer])
+
+
+# --- damaged, forged and special files given to merge, resume and open ----------------------
+
+SHARDED_SWEEP = """
+[sweep]
+scenarios = ["{scenario}"]
+seed = 3
+scale = 0.0002
+days = 20
+
+[grid]
+"compact.loq_fee_usd" = [350, 700]
+"""
+
+
+@pytest.fixture(scope="module")
+def two_shards(cli, tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("shards")
+    spec = tmp / "sweep.toml"
+    spec.write_text(SHARDED_SWEEP.format(scenario=SCENARIO))
+    shards = []
+    for i in range(2):
+        out = tmp / f"shard{i}.h5"
+        proc = subprocess.run([str(cli), "sweep", str(spec), "-o", str(out), "--shard", f"{i}/2", "--threads", "1"],
+                              capture_output=True, text=True, env=child_env(), timeout=300)
+        assert proc.returncode == 0, proc.stderr
+        shards.append(out)
+    return spec, shards
+
+
+def _merge(cli, out, *inputs, timeout=60):
+    return subprocess.run([str(cli), "merge", "-o", str(out), *map(str, inputs)], capture_output=True, text=True,
+                          env=child_env(), timeout=timeout)
+
+
+@pytest.mark.parametrize("share", [0.0, 0.002, 0.05, 0.3, 0.5, 0.8, 0.999])
+def test_a_shard_with_one_damaged_byte_is_refused_by_name(cli, two_shards, tmp_path, share):
+    _, shards = two_shards
+    data = bytearray(shards[1].read_bytes())
+    at = min(int(len(data) * share), len(data) - 1)
+    data[at] ^= 0x5A
+    bad = tmp_path / "bad.h5"
+    bad.write_bytes(bytes(data))
+    proc = _merge(cli, tmp_path / "out.h5", shards[0], bad)
+    assert proc.returncode == 2, proc.stderr
+    assert f"{bad}: " in proc.stderr
+    assert "cannot be read" in proc.stderr or "no licsim seal" in proc.stderr  # (a damaged first byte)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.h5"]
+
+
+def test_a_forged_shard_sealed_again_is_still_checked(cli, two_shards, tmp_path):
+    # An edit made with HDF5 and sealed again passes the seal; the structure is still checked
+    # (here a point index the plan does not have).
+    _, shards = two_shards
+    forged = tmp_path / "forged.h5"
+    shutil.copy(shards[1], forged)
+    with h5py.File(forged, "r+") as f:
+        f["points/point"][0] = 999
+    reseal(forged, licsim._core.output_format_version)
+    proc = _merge(cli, tmp_path / "out.h5", shards[0], forged)
+    assert proc.returncode == 2 and f"{forged}: holds point 999, which its sweep plan does not have" in proc.stderr
+
+
+def test_merge_refuses_fifos_folders_and_its_own_inputs_without_waiting(cli, two_shards, tmp_path):
+    _, shards = two_shards
+    fifo = tmp_path / "shard.fifo"
+    os.mkfifo(fifo)
+    proc = _merge(cli, tmp_path / "out.h5", shards[0], fifo, timeout=30)
+    assert proc.returncode == 2 and f"{fifo}: not a licsim file (a FIFO)" in proc.stderr
+    proc = _merge(cli, tmp_path / "out.h5", shards[0], tmp_path)
+    assert proc.returncode == 2 and "(a folder)" in proc.stderr
+    before = shards[0].read_bytes()
+    proc = _merge(cli, shards[0], shards[0], shards[1], "--force")
+    assert proc.returncode == 2 and "is one of the run's inputs" in proc.stderr
+    assert shards[0].read_bytes() == before
+
+
+def test_a_killed_merge_leaves_nothing_for_good(cli, two_shards, tmp_path):
+    _, shards = two_shards
+    out = tmp_path / "merged.h5"
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    stale = tmp_path / f"merged.h5.tmp-{dead.pid}"
+    stale.write_bytes(b"licsim sealed file\n" + bytes(100))  # what a merge killed mid-write leaves
+    proc = _merge(cli, out, *shards)
+    assert proc.returncode == 0, proc.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["merged.h5"]
+
+
+def test_damaged_or_forged_run_files_are_refused_by_open(small_run, tmp_path):
+    data = small_run.path.read_bytes()
+    for share in (0.001, 0.2, 0.6, 0.95):
+        damaged = bytearray(data)
+        damaged[int(len(data) * share)] ^= 0x01
+        bad = tmp_path / "bad.h5"
+        bad.write_bytes(bytes(damaged))
+        with pytest.raises(ValueError, match="cannot be read: the licsim file is damaged"):
+            licsim.open(bad)
+        with pytest.raises(ValueError, match="cannot be read"):
+            analysis.run_info(bad)
+    # A variable of the right name and the wrong shape, sealed again by a forger.
+    forged = tmp_path / "forged.h5"
+    shutil.copy(small_run.path, forged)
+    with h5py.File(forged, "r+") as f:
+        del f["metrics/served_in_person"]
+        f["metrics"].create_dataset("served_in_person", data=[[1, 2, 3]])
+    reseal(forged, licsim._core.output_format_version)
+    with pytest.raises(ValueError, match="group 'metrics': variable 'served_in_person': dimension 0"):
+        licsim.open(forged)
+
+
+def test_force_replaces_only_a_regular_file_that_is_not_an_input(run_cli, tmp_path):
+    scenario = tmp_path / "mine.toml"
+    shutil.copy(SCENARIO, scenario)
+    scenario.write_text(scenario.read_text().replace('base = "', f'base = "{SCENARIO.parent}/'))
+    text = scenario.read_text()
+    fifo = tmp_path / "out.fifo"
+    os.mkfifo(fifo)
+    dangling = tmp_path / "dangling.h5"
+    dangling.symlink_to(tmp_path / "nowhere.h5")
+    link = tmp_path / "link.h5"
+    (tmp_path / "target.h5").write_bytes(b"keep")
+    link.symlink_to(tmp_path / "target.h5")
+    cases = [
+        (fifo, "is a FIFO; licsim writes only to a new path or, with --force, over a regular file"),
+        (Path("/dev/null"), "is a character device"),
+        (dangling, "is a symbolic link to " + str(tmp_path / "nowhere.h5") + " that names nothing"),
+        (link, "is a symbolic link to"),
+        (scenario, "is one of the run's inputs"),
+    ]
+    for out, expected in cases:
+        result = run_cli("run", scenario, "-o", out, "--force", "--days", "5")
+        assert result.returncode == 2 and expected in result.stderr, (out, result.stderr)
+    assert scenario.read_text() == text and (tmp_path / "target.h5").read_bytes() == b"keep"
+    assert fifo.exists() and dangling.is_symlink() and not (tmp_path / "nowhere.h5").exists()
+    # A data file of the run is an input too (here through Python, Result.save and run_to_file).
+    data_file = tmp_path / "jurisdictions.csv"
+    shutil.copy(SCENARIO.parents[3] / "scenarios" / "data" / "jurisdictions.csv", data_file)
+    before = data_file.read_bytes()
+    s = licsim.Scenario.from_file(scenario, {"world.jurisdictions_file": str(data_file)})
+    with pytest.raises(licsim.OutputError, match="is one of the run's inputs"):
+        licsim.run_to_file(s, data_file, force=True, days=5, scale=0.0002)
+    assert data_file.read_bytes() == before
+
+
+def test_a_long_legal_output_name_is_written(run_cli, tmp_path):
+    out = tmp_path / ("r" * 250 + ".h5")  # 253 bytes: legal, but NAME.tmp-PID would not be
+    result = run_cli("run", SCENARIO, "-o", out, "--days", "5")
+    assert result.returncode == 0, result.stderr
+    assert [p.name for p in tmp_path.iterdir()] == [out.name]
+    licsim.open(out)
+    result = run_cli("run", SCENARIO, "-o", tmp_path / ("r" * 256 + ".h5"), "--days", "5")
+    assert result.returncode == 2 and "the file name is longer than 255 bytes" in result.stderr

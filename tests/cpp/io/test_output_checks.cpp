@@ -10,6 +10,7 @@
 #include <fstream>
 
 #include "core/errors.hpp"
+#include "io/file_seal.hpp"
 #include "io/hdf5_writer.hpp"
 #include "io/output_checks.hpp"
 #include "io/result_file.hpp"
@@ -90,7 +91,7 @@ TEST_CASE("files are stamped with the format version and recognised on reading")
   CHECK(error_of([&] { check_result_file(dir / "missing.h5"); }) == (dir / "missing.h5").string() + ": no such file");
   write_bytes(dir / "text.h5", "hello");
   CHECK(error_of([&] { check_result_file(dir / "text.h5"); }) ==
-        (dir / "text.h5").string() + ": not a licsim result file (not an HDF5 file)");
+        (dir / "text.h5").string() + ": not a licsim result file (no licsim seal at its start)");
   // Truncated anywhere: a clear error, never a crash.
   std::ifstream in(good, std::ios::binary);
   const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
@@ -99,10 +100,21 @@ TEST_CASE("files are stamped with the format version and recognised on reading")
     write_bytes(cut, bytes.substr(0, std::max<std::size_t>(8, static_cast<std::size_t>(bytes.size() * share))));
     const auto msg = error_of([&] { check_result_file(cut); });
     CAPTURE(share);
-    CHECK(msg.find(cut.string() + ": ") == 0);
-    CHECK(msg != "no error");
+    CHECK(msg.find(cut.string() + ": cannot be read: the licsim file is truncated") == 0);
   }
-  // An HDF5 file from elsewhere, and files of other format versions.
+  // One changed byte anywhere (seal, HDF5 structure or data): refused before HDF5 reads it.
+  for (double share : {0.0001, 0.01, 0.3, 0.7, 0.9999}) {
+    auto damaged = bytes;
+    const auto at = static_cast<std::size_t>(static_cast<double>(damaged.size()) * share);
+    damaged[at] = static_cast<char>(damaged[at] ^ 0x10);
+    write_bytes(dir / "damaged.h5", damaged);
+    CAPTURE(at);
+    CHECK(error_of([&] { check_result_file(dir / "damaged.h5"); }).find(": cannot be read: the licsim file") !=
+          std::string::npos);
+  }
+  write_bytes(dir / "longer.h5", bytes + "x");
+  CHECK(error_of([&] { check_result_file(dir / "longer.h5"); }).find("is longer than written") != std::string::npos);
+  // An HDF5 file from elsewhere (or of a licsim before the seal), and files of other format versions.
   const auto foreign = dir / "foreign.h5";
   {
     const hid_t f = H5Fcreate(foreign.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
@@ -110,25 +122,58 @@ TEST_CASE("files are stamped with the format version and recognised on reading")
     H5Fclose(f);
   }
   CHECK(error_of([&] { check_result_file(foreign); }) ==
-        foreign.string() + ": not a licsim result file (an HDF5 file without licsim's root attributes "
-                           "licsim_version, licsim_format_version)");
-  const auto set_version = [&](const std::filesystem::path& path, int version) {
+        foreign.string() + ": not a licsim result file (an HDF5 file without licsim's seal: written by another "
+                           "program, or by a licsim older than result format 2; run it again with this licsim)");
+  // Edited with HDF5 (the seal then no longer matches) and sealed again with `seal_as`.
+  const auto edited = [&](const std::filesystem::path& path, int attribute, int seal_as) {
     std::filesystem::copy_file(good, path, std::filesystem::copy_options::overwrite_existing);
     const hid_t f = H5Fopen(path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
-    if (version < 0) {
+    if (attribute < 0) {
       H5Adelete(f, output_format_attribute);
     } else {
       const hid_t a = H5Aopen(f, output_format_attribute, H5P_DEFAULT);
-      const std::int32_t v = version;
+      const std::int32_t v = attribute;
       H5Awrite(a, H5T_NATIVE_INT32, &v);
       H5Aclose(a);
     }
     H5Fclose(f);
+    if (seal_as > 0) seal_file(path, seal_as);
   };
-  set_version(dir / "newer.h5", output_format_version + 1);
+  edited(dir / "edited.h5", 7, 0);
+  CHECK(error_of([&] { check_result_file(dir / "edited.h5"); }).find("CRC-32 mismatch") != std::string::npos);
+  edited(dir / "newer.h5", output_format_version + 1, output_format_version + 1);
   CHECK(error_of([&] { check_result_file(dir / "newer.h5"); }).find("written by a newer licsim") != std::string::npos);
-  set_version(dir / "older.h5", -1);
-  CHECK(error_of([&] { check_result_file(dir / "older.h5"); }).find("before result files carried licsim_format_version") !=
+  edited(dir / "older.h5", 1, 1);
+  CHECK(error_of([&] { check_result_file(dir / "older.h5"); }).find("written by an older licsim") != std::string::npos);
+  edited(dir / "disagrees.h5", 1, output_format_version);
+  CHECK(error_of([&] { check_result_file(dir / "disagrees.h5"); }).find("disagrees with the file's seal") !=
+        std::string::npos);
+  edited(dir / "no_attribute.h5", -1, output_format_version);
+  CHECK(error_of([&] { check_result_file(dir / "no_attribute.h5"); }).find("licsim_format_version is missing") !=
+        std::string::npos);
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("a sealed file whose shapes disagree with its dimensions is refused") {
+  const Scenario s = test::baseline();
+  const Results r = run(s, test::small_run(20));
+  const auto dir = fresh_dir("shapes");
+  const auto path = dir / "forged.h5";
+  write_results(path, r, make_metadata(s, "state_only.toml", 7, 1, 0.0005, 20), false);
+  {
+    // A variable of the right name but the wrong shape, with no dimensions attached.
+    const hid_t f = H5Fopen(path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
+    const hid_t g = H5Gopen2(f, "metrics", H5P_DEFAULT);
+    H5Ldelete(g, "served", H5P_DEFAULT);
+    const hsize_t dims[2] = {3, 5};
+    const hid_t space = H5Screate_simple(2, dims, nullptr);
+    H5Dclose(H5Dcreate2(g, "served", H5T_STD_I32LE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+    H5Sclose(space);
+    H5Gclose(g);
+    H5Fclose(f);
+  }
+  seal_file(path, output_format_version);  // a forger who also seals
+  CHECK(error_of([&] { check_result_file(path); }).find("group 'metrics': variable 'served': dimension 0 (length 3)") !=
         std::string::npos);
   std::filesystem::remove_all(dir);
 }

@@ -6,6 +6,7 @@
 
 #include "core/errors.hpp"
 #include "io/sweep_file.hpp"
+#include "io/sweep_output.hpp"
 #include "support.hpp"
 #include "sweep/plan.hpp"
 #include "sweep/runner.hpp"
@@ -84,6 +85,40 @@ TEST_CASE("points are done once recorded, failures are kept with their error, st
   CHECK(store.missing({0, 1, 2}).empty());
   store.remove();
   CHECK_FALSE(fs::exists(store.folder()));
+}
+
+TEST_CASE("a damaged point file is not trusted: the point runs again, and the sweep file is whole") {
+  const auto plan = tiny_plan();
+  const std::string text = plan_to_toml(plan);
+  const std::string hash = plan_hash(text);
+  const auto out = scratch("damaged.h5");
+  SweepStore store(out, text, false, false);
+  run_points(plan, hash, store, {0, 2}, SweepRunOptions{1, nullptr, nullptr, nullptr});
+  CHECK(store.missing({0, 2}).empty());
+  const std::string good = bytes_of(store.point_file(0));
+  // One changed byte anywhere (the seal, HDF5's structures, a value), or a cut.
+  for (std::size_t at : {std::size_t{3}, std::size_t{600}, good.size() / 2, good.size() - 9}) {
+    std::string bad = good;
+    bad[at] = static_cast<char>(bad[at] ^ 0x01);
+    std::ofstream(store.point_file(0), std::ios::binary | std::ios::trunc) << bad;
+    CAPTURE(at);
+    CHECK(store.missing({0, 2}) == std::vector<int>{0});
+    CHECK_THROWS_AS(store.store_point_bytes(0, bad), OutputError);  // received damaged: refused
+  }
+  std::ofstream(store.point_file(0), std::ios::binary | std::ios::trunc) << good.substr(0, good.size() / 3);
+  CHECK(store.missing({0, 2}) == std::vector<int>{0});
+  run_points(plan, hash, store, store.missing({0, 2}), SweepRunOptions{1, nullptr, nullptr, nullptr});
+  CHECK(bytes_of(store.point_file(0)).size() == good.size());  // run again: whole (bytes differ only in created_utc)
+  CHECK(store.missing({0, 2}).empty());
+  // A damaged shard is refused by name; the sweep file is never built from it.
+  const auto shard = scratch("shard.h5");
+  write_sweep_file(shard, plan, text, "", store.sources({0, 2}), "0/1", false);
+  const std::string shard_bytes = bytes_of(shard);
+  std::string bad = shard_bytes;
+  bad[bad.size() / 2] = static_cast<char>(bad[bad.size() / 2] ^ 0x40);
+  std::ofstream(shard, std::ios::binary | std::ios::trunc) << bad;
+  CHECK_THROWS_WITH_AS(read_sweep_file(shard), doctest::Contains((shard.string() + ": cannot be read").c_str()), OutputError);
+  store.remove();
 }
 
 TEST_CASE("shards split the points round-robin and cover each once") {
