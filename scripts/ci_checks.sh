@@ -5,8 +5,9 @@
 #   tsan  the C++ tests of the parallel engine and the output's parallel compression
 #         under ThreadSanitizer, with LLVM's
 #         libomp and its Archer tool (GCC's libgomp is not TSan-instrumented)
-#   fuzz  the scenario-loader fuzzer (libFuzzer + ASan + UBSan) for a bounded time;
-#         built in the asan folder (its code carries the fuzzer's coverage hooks)
+#   fuzz  the fuzzers (libFuzzer + ASan + UBSan) of the scenario loader and of the
+#         readers of licsim's HDF5 files, each for a bounded time; built in the asan
+#         folder (its code carries the fuzzer's coverage hooks)
 # Usage: scripts/ci_checks.sh [asan] [tsan] [fuzz]   (default: all three)
 # Environment: LICSIM_FUZZ_SECONDS (default 60), LICSIM_CI_JOBS (default 2).
 set -euo pipefail
@@ -60,12 +61,22 @@ for check in "${checks[@]}"; do
       fuzz=build/asan/fuzz
       mkdir -p "$fuzz/corpus" "$fuzz/artifacts"
       # New inputs go to $fuzz/corpus; tests/fuzz/corpus is the seed corpus, only read.
-      step "fuzz ${fuzz_seconds} s" build/asan/tests/fuzz/fuzz_scenario \
+      step "fuzz scenarios ${fuzz_seconds} s" build/asan/tests/fuzz/fuzz_scenario \
         -max_total_time="$fuzz_seconds" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
         -dict=tests/fuzz/scenario.dict -print_final_stats=1 \
         -artifact_prefix="$fuzz/artifacts/" "$fuzz/corpus" tests/fuzz/corpus \
         2>&1 | tee "$fuzz/fuzz.log" | grep -E "^#[0-9]+[[:space:]]+(INITED|DONE)|^stat::|ERROR|SUMMARY|Test unit written"
       grep -q "^Done [0-9]* runs" "$fuzz/fuzz.log" || { echo "ci_checks: the fuzzer did not finish cleanly" >&2; exit 1; }
+      # The readers of licsim's HDF5 files: seeds are a small run file, a shard and
+      # a point file written by this build (scripts/fuzz_seeds.sh).
+      files=build/asan/fuzz-files
+      mkdir -p "$files/corpus" "$files/artifacts"
+      step "fuzz seeds" scripts/fuzz_seeds.sh build/asan/sim/licsim build/asan/tests/fuzz/fuzz_result_files "$files/seeds"
+      step "fuzz result files ${fuzz_seconds} s" build/asan/tests/fuzz/fuzz_result_files \
+        -max_total_time="$fuzz_seconds" -timeout=20 -rss_limit_mb=2048 -max_len=1048576 -print_final_stats=1 \
+        -artifact_prefix="$files/artifacts/" "$files/corpus" "$files/seeds" \
+        2>&1 | tee "$files/fuzz.log" | grep -E "^#[0-9]+[[:space:]]+(INITED|DONE)|^stat::|ERROR|SUMMARY|Test unit written"
+      grep -q "^Done [0-9]* runs" "$files/fuzz.log" || { echo "ci_checks: the fuzzer did not finish cleanly" >&2; exit 1; }
       ;;
     *)
       echo "ci_checks: unknown check '$check' (asan, tsan, fuzz)" >&2

@@ -189,11 +189,11 @@ int dispatch(int argc, char** argv) {
   }
   if (command == "run") return cmd_run(args);
   if (command == "validate") return cmd_validate(args);
-  if (command == "sweep") {
-    std::signal(SIGINT, on_signal);
-    std::signal(SIGTERM, on_signal);
-    return licsim::cli::cmd_sweep(args, interrupted);
-  }
+  if (command == "sweep")
+    return licsim::cli::cmd_sweep(args, interrupted, [] {
+      std::signal(SIGINT, on_signal);
+      std::signal(SIGTERM, on_signal);
+    });
   if (command == "merge") return licsim::cli::cmd_merge(args);
   if (command == "params") return cmd_params(args);
   std::cerr << "licsim: unknown command '" << command << "'\n\n" << usage_text;

@@ -86,7 +86,8 @@ int print_plan(const SweepPlan& plan, const std::vector<int>& points) {
 
 }  // namespace
 
-int cmd_sweep(const std::vector<std::string>& args, const std::atomic<bool>& interrupted) {
+int cmd_sweep(const std::vector<std::string>& args, const std::atomic<bool>& interrupted,
+              const std::function<void()>& catch_signals) {
   po::options_description opts("licsim sweep SWEEP.toml -o OUT.h5 [options]");
   std::string sweep_path, output, shard_text;
   int threads = 0;
@@ -115,6 +116,7 @@ int cmd_sweep(const std::vector<std::string>& args, const std::atomic<bool>& int
   const std::vector<int> mine = shard_points(plan, shard, shards);
   if (dry_run) return print_plan(plan, mine);
 
+  catch_signals();  // from here on, work is kept and a signal stops between points
   std::optional<MpiSession> mpi;
   if (launched_by_mpi()) mpi.emplace();
   const bool lead = !mpi || mpi->rank() == 0;

@@ -4,11 +4,17 @@
 // points/status).
 #include <atomic>
 #include <string>
+#include <functional>
 #include <vector>
 
 namespace licsim::cli {
 
-int cmd_sweep(const std::vector<std::string>& args, const std::atomic<bool>& interrupted);
+/// `catch_signals` is called when the sweep starts making work worth keeping
+/// (its work folder): from then on SIGINT and SIGTERM set `interrupted` and the
+/// sweep stops between points, keeping them. Before (reading, planning,
+/// --dry-run: nothing written yet) the signals end the process at once.
+int cmd_sweep(const std::vector<std::string>& args, const std::atomic<bool>& interrupted,
+              const std::function<void()>& catch_signals);
 int cmd_merge(const std::vector<std::string>& args);
 
 }  // namespace licsim::cli

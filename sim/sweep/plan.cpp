@@ -6,6 +6,7 @@
 
 #include "core/errors.hpp"
 #include "core/random.hpp"
+#include "engine/resources.hpp"
 #include "engine/scenario_check.hpp"
 #include "io/scenario_file.hpp"
 #include "sweep/design.hpp"
@@ -72,9 +73,54 @@ std::vector<std::vector<Value>> sample_rows(const SweepSpec& spec) {
   return rows;
 }
 
+/// Heap bytes of a string beyond the object (none within the small-string buffer).
+std::uint64_t heap_of(const std::string& s) { return s.size() < 16 ? 0 : s.size() + 1; }
+
+std::uint64_t heap_of(const Value& v) {
+  if (const auto* t = std::get_if<std::string>(&v)) return heap_of(*t);
+  if (const auto* d = std::get_if<std::vector<double>>(&v)) return d->size() * sizeof(double);
+  if (const auto* ts = std::get_if<std::vector<std::string>>(&v)) {
+    std::uint64_t n = ts->size() * sizeof(std::string);
+    for (const auto& t : *ts) n += heap_of(t);
+    return n;
+  }
+  return 0;
+}
+
 }  // namespace
 
+std::uint64_t estimate_plan_bytes(const SweepSpec& spec) {
+  std::uint64_t cells = 1;
+  for (const auto& axis : spec.grid) cells *= axis.values.size();
+  const std::uint64_t samples = spec.method == SampleMethod::none ? 1 : static_cast<std::uint64_t>(spec.samples);
+  // Per point, measured (peak RSS of building 100,000-point plans, docs/reliability.md):
+  // 2.1 KB with one override, 2.5 KB with two. The peak is the plan's TOML as
+  // toml++ nodes while it is formatted or parsed, about four bytes per byte of
+  // the point's text on top of fixed costs per point and per override.
+  constexpr std::uint64_t per_point = 1800, per_override = 450, per_text_byte = 4;
+  std::uint64_t text = 0;
+  for (const auto& sc : spec.scenarios) text = std::max<std::uint64_t>(text, 2 * sc.size());  // path and label
+  for (const auto& axis : spec.grid) {
+    std::uint64_t widest = 0;
+    for (const auto& v : axis.values) widest = std::max<std::uint64_t>(widest, describe(v).size() + heap_of(v));
+    text += axis.key.size() + widest;
+  }
+  for (const auto& range : spec.ranges) text += range.key.size() + 24;
+  const std::uint64_t overrides = spec.grid.size() + spec.ranges.size();
+  return spec.scenarios.size() * cells * samples * (per_point + per_override * overrides + per_text_byte * text);
+}
+
+void check_plan_memory(const SweepSpec& spec) {
+  const std::uint64_t need = estimate_plan_bytes(spec);
+  const auto available = available_memory();
+  if (!available || need <= available->bytes) return;
+  throw UsageError(spec.file + ": the sweep's plan needs an estimated " + format_bytes(static_cast<double>(need)) +
+                   " before any point runs, but only " + format_bytes(static_cast<double>(available->bytes)) +
+                   " is available (" + available->source + "); sweep fewer points, or free memory");
+}
+
 SweepPlan make_plan(const SweepSpec& spec) {
+  check_plan_memory(spec);  // before the base scenarios are read or a point is built
   check_base_scenarios(spec);
   SweepPlan plan;
   std::error_code ec;
@@ -87,6 +133,7 @@ SweepPlan make_plan(const SweepSpec& spec) {
   std::size_t cells = 1;
   for (const auto& axis : spec.grid) cells *= axis.values.size();
 
+  plan.points.reserve(spec.scenarios.size() * cells * samples.size());  // exactly: no growth slack
   for (const auto& scenario : spec.scenarios) {
     for (std::size_t cell = 0; cell < cells; ++cell) {
       // Row-major: the last axis varies fastest.

@@ -529,3 +529,52 @@ def test_a_long_legal_output_name_is_written(run_cli, tmp_path):
     licsim.open(out)
     result = run_cli("run", SCENARIO, "-o", tmp_path / ("r" * 256 + ".h5"), "--days", "5")
     assert result.returncode == 2 and "the file name is longer than 255 bytes" in result.stderr
+
+
+# --- bounded work: the plan of a big sweep, signals during planning and --dry-run -----------
+
+def _grid_sweep(path: Path, first: int, second: int) -> Path:
+    fees = ", ".join(str(300 + i) for i in range(first))
+    shares = ", ".join(f"{0.1 + i * 1e-4:.4f}" for i in range(second))
+    path.write_text(f'[sweep]\nscenarios = ["{SCENARIO}"]\nscale = 0.0001\n[grid]\n'
+                    f'"compact.loq_fee_usd" = [{fees}]\n"clinicians.two_licenses_share" = [{shares}]\n')
+    return path
+
+
+def test_a_plan_too_big_for_memory_is_refused_before_it_is_built(run_cli, tmp_path):
+    spec = _grid_sweep(tmp_path / "million.toml", 1000, 1000)  # the documented 1,000,000-point limit
+    env = child_env()
+    env["LICSIM_MEMORY_LIMIT"] = "256M"
+    for args in (["--dry-run"], ["-o", tmp_path / "out.h5"]):
+        result = subprocess.run([str(find_cli()), "sweep", str(spec), *map(str, args)], capture_output=True,
+                                text=True, env=env, timeout=60)
+        assert result.returncode == 2, result.stderr
+        assert "the sweep's plan needs an estimated 3." in result.stderr
+        assert "GiB before any point runs, but only 256 MiB is available (LICSIM_MEMORY_LIMIT)" in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["million.toml"]
+
+
+def _peak_rss_of_dry_run(spec: Path) -> int:
+    # --shard 0/100000: the whole plan is built, one point is checked.
+    return _peak_rss_of([str(find_cli()), "sweep", str(spec), "--dry-run", "--shard", "0/100000"])
+
+
+def test_the_plan_memory_estimate_is_honest(tmp_path):
+    # Peak RSS of the CLI building a 100,000-point plan, less that of a 1-point plan, against
+    # the estimate the refusal quotes.
+    spec = _grid_sweep(tmp_path / "plan.toml", 316, 316)
+    measured = _peak_rss_of_dry_run(spec) - _peak_rss_of_dry_run(_grid_sweep(tmp_path / "one.toml", 1, 1))
+    refused = subprocess.run([str(find_cli()), "sweep", str(spec), "--dry-run"], capture_output=True, text=True,
+                             env=child_env(LICSIM_MEMORY_LIMIT="1K"), timeout=120)
+    estimate = float(refused.stderr.split("needs an estimated ")[1].split(" MiB")[0]) * 2**20
+    assert 1.0 <= estimate / measured <= 1.5, (estimate, measured)
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_a_dry_run_ends_at_a_signal(tmp_path, sig):
+    spec = _grid_sweep(tmp_path / "many.toml", 100, 100)  # 10,000 points: about 25 s of checks
+    proc = subprocess.Popen([str(find_cli()), "sweep", str(spec), "--dry-run"], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, env=child_env())
+    time.sleep(1.5)
+    proc.send_signal(sig)
+    assert proc.wait(timeout=10) == -sig
