@@ -44,6 +44,13 @@ def test_local_sweep_equals_the_command_line(cli_file, tmp_path, epoch):
     assert (tmp_path / "py.h5").read_bytes() == ref.read_bytes()
     ds = report.open("regimes")
     assert ds.sizes["point"] == 8 and "compact.approval_prob" in ds.coords
+    ds.close()
+    # A damaged sweep file is refused by name, as licsim.open refuses a damaged run file.
+    data = bytearray((tmp_path / "py.h5").read_bytes())
+    data[len(data) // 2] ^= 0x01
+    (tmp_path / "py.h5").write_bytes(bytes(data))
+    with pytest.raises(ValueError, match="py.h5: cannot be read: the licsim file is damaged"):
+        report.open("regimes")
 
 
 def test_dict_spec_resume_and_force(tmp_path, epoch):
