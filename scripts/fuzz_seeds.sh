@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Seeds for tests/fuzz/fuzz_result_files: a small run file, a shard and a point
 # file of a one-point sweep, each twice (first byte 0: as written; 1: sealed
-# again after the fuzzer's changes). Usage: scripts/fuzz_seeds.sh LICSIM OUTDIR
+# again after the fuzzer's changes).
+# Usage: scripts/fuzz_seeds.sh LICSIM FUZZ_RESULT_FILES OUTDIR
 set -euo pipefail
 cd "$(dirname "$0")/.."
-licsim=$1 out=$2
+licsim=$1 fuzzer=$2 out=$3
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$out"

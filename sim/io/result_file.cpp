@@ -10,6 +10,7 @@
 
 #include "core/errors.hpp"
 #include "io/file_seal.hpp"
+#include "io/hdf5_probe.hpp"
 #include "io/output_checks.hpp"
 
 namespace licsim {
@@ -90,6 +91,8 @@ std::optional<std::string> inconsistent_variable(hid_t group) {
   return std::nullopt;
 }
 
+ResultFileInfo read_structure(const std::filesystem::path& path, const Seal& seal);
+
 }  // namespace
 
 ResultFileInfo check_result_file(const std::filesystem::path& path) {
@@ -102,6 +105,16 @@ ResultFileInfo check_result_file(const std::filesystem::path& path) {
   if (seal.format < output_format_version)
     throw DataError(name + ": written by an older licsim (result format version " + std::to_string(seal.format) +
                     "); run it again with this licsim");
+  // A file forged past the seal crashes or hangs a child, not this process.
+  probe_hdf5_file(path);
+  return read_structure(path, seal);
+}
+
+namespace {
+
+/// What check_result_file reads with HDF5, once the seal is good.
+ResultFileInfo read_structure(const std::filesystem::path& path, const Seal& seal) {
+  const std::string name = path.string();
   quiet_hdf5_errors();
   Closer file{H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose};
   if (file.id < 0)
@@ -134,5 +147,7 @@ ResultFileInfo check_result_file(const std::filesystem::path& path) {
   }
   return info;
 }
+
+}  // namespace
 
 }  // namespace licsim

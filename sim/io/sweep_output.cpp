@@ -11,6 +11,7 @@
 #include "core/version.hpp"
 #include "io/chunk_codec.hpp"
 #include "io/file_seal.hpp"
+#include "io/hdf5_probe.hpp"
 #include "io/hdf5_util.hpp"
 #include "io/hdf5_writer.hpp"
 #include "io/output_checks.hpp"
@@ -142,23 +143,6 @@ bool is_group(hid_t parent, const std::string& name) {
   return info.type == H5O_TYPE_GROUP;
 }
 
-/// Opens a point file or shard after checking its seal: HDF5 never parses a
-/// damaged or foreign file.
-hid_t open_file(const fs::path& path) {
-  try {
-    const Seal seal = verify_seal(path);
-    if (seal.format != output_format_version)
-      throw DataError(path.string() + ": result format version " + std::to_string(seal.format) + "; this licsim reads " +
-                      std::to_string(output_format_version));
-  } catch (const DataError& e) {
-    throw OutputError(e.what());
-  }
-  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
-  const hid_t file = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
-  if (file < 0) throw OutputError(path.string() + ": not a readable HDF5 file (missing, truncated or foreign)");
-  return file;
-}
-
 // --- the layout of a results group -----------------------------------------------
 
 struct ScaleSpec {
@@ -273,6 +257,24 @@ PointRecord read_record(hid_t file, int slot) {
     }
   }
   return r;
+}
+
+/// Opens a point file or shard after checking its seal: HDF5 never parses a
+/// damaged or foreign file.
+hid_t open_file(const fs::path& path) {
+  try {
+    const Seal seal = verify_seal(path);
+    if (seal.format != output_format_version)
+      throw DataError(path.string() + ": result format version " + std::to_string(seal.format) + "; this licsim reads " +
+                      std::to_string(output_format_version));
+    probe_hdf5_file(path);  // a forged file crashes or hangs a child, not this process
+  } catch (const DataError& e) {
+    throw OutputError(e.what());
+  }
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+  const hid_t file = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  if (file < 0) throw OutputError(path.string() + ": not a readable HDF5 file (missing, truncated or foreign)");
+  return file;
 }
 
 // --- writing -------------------------------------------------------------------
@@ -513,6 +515,7 @@ std::string plan_hash(const std::string& plan_text) {
 bool is_point_file(const fs::path& path, const std::string& hash, int point) {
   try {
     if (verify_seal(path).format != output_format_version) return false;
+    probe_hdf5_file(path);
   } catch (const DataError&) {
     return false;  // damaged or foreign: the point runs again
   }

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import random
+import re
 import resource
 import shutil
 import signal
@@ -22,7 +23,7 @@ from pathlib import Path
 import h5py
 import pytest
 
-from conftest import EPOCH, SCENARIO, child_env, find_cli, licsim, reseal
+from conftest import EPOCH, SCENARIO, SOURCE_DIR, child_env, find_cli, licsim, reseal
 from licsim import analysis
 BASE = f'base = "{SCENARIO}"\n'
 
@@ -578,3 +579,18 @@ def test_a_dry_run_ends_at_a_signal(tmp_path, sig):
     time.sleep(1.5)
     proc.send_signal(sig)
     assert proc.wait(timeout=10) == -sig
+
+
+def test_a_forged_file_that_crashes_hdf5_is_refused(cli, tmp_path):
+    # Found by fuzz_result_files: sealed again after the change, so the seal passes; HDF5 itself
+    # crashes on its attribute table. The probe's child takes the crash (tests/fuzz/files).
+    import gzip
+
+    forged = tmp_path / "forged.h5"
+    forged.write_bytes(gzip.decompress((SOURCE_DIR / "tests/fuzz/files/forged_attribute_table.h5.gz").read_bytes()))
+    expected = "cannot be read: HDF5 fails on its structures (signal 11 in the process that checked it"
+    with pytest.raises(ValueError, match=re.escape(f"{forged}: {expected}")):
+        licsim.open(forged)
+    proc = _merge(cli, tmp_path / "out.h5", forged)
+    assert proc.returncode == 2 and f"{forged}: {expected}" in proc.stderr
+    assert not (tmp_path / "out.h5").exists()
