@@ -72,8 +72,8 @@ for check in "${checks[@]}"; do
       files=build/asan/fuzz-files
       mkdir -p "$files/corpus" "$files/artifacts"
       step "fuzz seeds" scripts/fuzz_seeds.sh build/asan/sim/licsim build/asan/tests/fuzz/fuzz_result_files "$files/seeds"
-      step "fuzz result files ${fuzz_seconds} s" build/asan/tests/fuzz/fuzz_result_files \
-        -max_total_time="$fuzz_seconds" -timeout=20 -rss_limit_mb=2048 -max_len=1048576 -print_final_stats=1 \
+      step "fuzz result files ${fuzz_seconds} s" env LSAN_OPTIONS="suppressions=$PWD/tests/fuzz/lsan.supp" \
+        build/asan/tests/fuzz/fuzz_result_files -max_total_time="$fuzz_seconds" -timeout=60 -rss_limit_mb=2048 -max_len=1048576 -print_final_stats=1 \
         -artifact_prefix="$files/artifacts/" "$files/corpus" "$files/seeds" \
         2>&1 | tee "$files/fuzz.log" | grep -E "^#[0-9]+[[:space:]]+(INITED|DONE)|^stat::|ERROR|SUMMARY|Test unit written"
       grep -q "^Done [0-9]* runs" "$files/fuzz.log" || { echo "ci_checks: the fuzzer did not finish cleanly" >&2; exit 1; }
