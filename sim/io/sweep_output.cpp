@@ -259,15 +259,21 @@ PointRecord read_record(hid_t file, int slot) {
   return r;
 }
 
-/// Opens a point file or shard after checking its seal: HDF5 never parses a
-/// damaged or foreign file.
-hid_t open_file(const fs::path& path) {
+/// Whether a file may have been crafted: a shard or sweep file named by the
+/// user may; a point file in the sweep's own work folder is licsim's (its seal
+/// still catches damage), and a shard merge has just opened was probed then.
+enum class FileOrigin { given_by_user, checked_or_own };
+
+/// Opens a point file or shard after checking its seal (HDF5 never parses a
+/// damaged or foreign file) and, for a file given by the user, after probing
+/// it in a child process (io/hdf5_probe.hpp).
+hid_t open_file(const fs::path& path, FileOrigin origin) {
   try {
     const Seal seal = verify_seal(path);
     if (seal.format != output_format_version)
       throw DataError(path.string() + ": result format version " + std::to_string(seal.format) + "; this licsim reads " +
                       std::to_string(output_format_version));
-    probe_hdf5_file(path);  // a forged file crashes or hangs a child, not this process
+    if (origin == FileOrigin::given_by_user) probe_hdf5_file(path);  // a forged file crashes a child, not this process
   } catch (const DataError& e) {
     throw OutputError(e.what());
   }
@@ -514,8 +520,7 @@ std::string plan_hash(const std::string& plan_text) {
 
 bool is_point_file(const fs::path& path, const std::string& hash, int point) {
   try {
-    if (verify_seal(path).format != output_format_version) return false;
-    probe_hdf5_file(path);
+    if (verify_seal(path).format != output_format_version) return false;  // the work folder is licsim's: no probe
   } catch (const DataError&) {
     return false;  // damaged or foreign: the point runs again
   }
@@ -541,7 +546,7 @@ void write_sweep_file(const fs::path& path, const SweepPlan& plan, const std::st
   int days = plan.settings.days;
   for (std::size_t i = 0; i < sources.size(); ++i) {
     if (!sources[i].ok) continue;
-    Handle file(open_file(sources[i].file), H5Fclose, sources[i].file.string());
+    Handle file(open_file(sources[i].file, FileOrigin::checked_or_own), H5Fclose, sources[i].file.string());
     std::vector<GroupSpec> groups;
     try {
       records[i] = read_record(file, sources[i].slot);
@@ -641,7 +646,7 @@ void write_sweep_file(const fs::path& path, const SweepPlan& plan, const std::st
         }
         for (std::size_t i = 0; i < sources.size(); ++i) {
           if (!sources[i].ok) continue;
-          Handle src(open_file(sources[i].file), H5Fclose, sources[i].file.string());
+          Handle src(open_file(sources[i].file, FileOrigin::checked_or_own), H5Fclose, sources[i].file.string());
           try {
             for (std::size_t g = 0; g < layout.size(); ++g)
               for (std::size_t v = 0; v < layout[g].vars.size(); ++v)
@@ -667,7 +672,7 @@ void write_sweep_file(const fs::path& path, const SweepPlan& plan, const std::st
 }
 
 SweepFileContents read_sweep_file(const fs::path& path) {
-  Handle file(open_file(path), H5Fclose, path.string());
+  Handle file(open_file(path, FileOrigin::given_by_user), H5Fclose, path.string());
   if (read_attr_text(file, "licsim_file") != "sweep")
     throw OutputError(path.string() + ": not a licsim sweep file (no licsim_file = \"sweep\" attribute)");
   const auto format = read_attr_int(file, output_format_attribute).value_or(0);

@@ -24,7 +24,9 @@ struct PointSource {
 };
 
 /// True when `path` is a complete point file of the plan with this hash and
-/// index (a file left by an older plan or damaged is not).
+/// index (a file left by an older plan or damaged is not). Point files are in
+/// the sweep's own work folder: checked for damage (the seal), not probed for
+/// forgery (io/hdf5_probe.hpp), nor are the sources write_sweep_file reads.
 bool is_point_file(const std::filesystem::path& path, const std::string& hash, int point);
 
 /// Writes the sweep file for `sources` (ordered by point; a subset for a
@@ -41,7 +43,8 @@ struct SweepFileContents {
 };
 
 /// Reads a sweep file's plan and point list; throws OutputError naming the
-/// file when it is not a complete licsim sweep file.
+/// file when it is not a complete licsim sweep file. The file is probed in a
+/// child process first (a shard given to merge may be forged).
 SweepFileContents read_sweep_file(const std::filesystem::path& path);
 
 }  // namespace licsim

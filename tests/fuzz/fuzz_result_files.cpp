@@ -19,6 +19,7 @@
 
 #include "core/errors.hpp"
 #include "io/file_seal.hpp"
+#include "io/hdf5_probe.hpp"
 #include "io/result_file.hpp"
 #include "io/sweep_file.hpp"
 #include "io/sweep_output.hpp"
@@ -60,6 +61,10 @@ void as_shard(const fs::path& input) {
 }
 
 void as_point_file(const fs::path& input) {
+  // A point file lives in the sweep's own work folder, where licsim checks
+  // for damage, not for forgery: a resealed input is probed first, as a
+  // forged file would have to be, and what passes is read as --resume reads.
+  licsim::probe_hdf5_file(input);
   const auto& plan = one_point_plan();
   const std::string text = licsim::plan_to_toml(plan);
   if (!licsim::is_point_file(input, licsim::plan_hash(text), 0)) return;  // the point would run again

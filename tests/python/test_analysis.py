@@ -71,7 +71,7 @@ def test_open_result_rejects_hdf5_from_elsewhere(tmp_path):
     path = tmp_path / "other.h5"
     with h5py.File(path, "w") as f:
         f.create_group("metrics").create_dataset("x", data=[1, 2, 3])
-    with pytest.raises(ValueError, match=f"{path}: not a licsim result file .*licsim_version"):
+    with pytest.raises(ValueError, match=f"{path}: not a licsim result file .an HDF5 file without licsim's seal"):
         analysis.open_result(path)
 
 
