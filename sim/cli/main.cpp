@@ -202,32 +202,35 @@ int dispatch(int argc, char** argv) {
   }
   if (command == "merge") return licsim::cli::cmd_merge(args);
   if (command == "params") return cmd_params(args);
-  std::cerr << "licsim: unknown command '" << command << "'\n\n" << usage_text;
+  std::cerr << "licsim: unknown command '" << licsim::printable(command) << "'\n\n" << usage_text;
   return 2;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Messages may quote what was typed (an unknown option, a value): printable()
+  // escapes control characters, so nothing reaches the terminal as a command.
+  const auto report = [](const std::exception& e) { std::cerr << "licsim: " << licsim::printable(e.what(), 0) << "\n"; };
   try {
     return dispatch(argc, argv);
   } catch (const po::error& e) {
-    std::cerr << "licsim: " << e.what() << "\n";
+    report(e);
     return 2;
   } catch (const licsim::Cancelled&) {
     std::cerr << "\nlicsim: interrupted; no output written\n";
     return 130;
   } catch (const licsim::ScenarioError& e) {
-    std::cerr << "licsim: " << e.what() << "\n";
+    report(e);
     return 2;
   } catch (const licsim::DataError& e) {
-    std::cerr << "licsim: " << e.what() << "\n";
+    report(e);
     return 2;
   } catch (const licsim::UsageError& e) {
-    std::cerr << "licsim: " << e.what() << "\n";
+    report(e);
     return 2;
   } catch (const std::exception& e) {
-    std::cerr << "licsim: " << e.what() << "\n";
+    report(e);
     return 1;
   }
 }

@@ -77,7 +77,7 @@ namespace {
 std::string read_text(const std::filesystem::path& path, const std::string& key) {
   std::string problem;
   if (auto text = read_input_file(path, problem)) return std::move(*text);
-  throw DataError(path.string() + " (named by " + key + "): " + problem);
+  throw DataError(printable(path.string(), 0) + " (named by " + key + "): " + problem);
 }
 
 class Columns {

@@ -376,3 +376,16 @@ def test_the_memory_limit_variable_is_parsed_strictly(monkeypatch, limit):
     with pytest.raises(licsim.UsageError, match=r"LICSIM_MEMORY_LIMIT: expected a size in bytes \(e\.g\. 512M, 8G\), "
                                                 rf"got '{re.escape(limit)}'"):
         licsim.run(SCENARIO, days=2, progress=False)
+
+
+def test_whatever_the_cli_echoes_is_escaped(run_cli, tmp_path):
+    for args in (["run", SCENARIO, "-o", tmp_path / "x.h5", "--\x1b[31mcolour"], ["\x1b]0;title\x07"],
+                 ["run", SCENARIO, "-o", tmp_path / "x.h5", "--seed", "\x1b[2J"]):
+        result = run_cli(*args)
+        assert result.returncode == 2, result.stderr
+        assert "\x1b" not in result.stderr and "\x07" not in result.stderr
+        assert "\\x1b" in result.stderr
+    path = tmp_path / "jur\x1b[2J.csv"
+    result = _validate(run_cli, tmp_path, BASE + f'[world]\njurisdictions_file = "{tmp_path}/jur\\u001b[2J.csv"\n')
+    _refused(result, r"jur\\x1b\[2J\.csv \(named by world\.jurisdictions_file\): cannot open the file")
+    assert not path.exists() and "\x1b" not in result.stderr
