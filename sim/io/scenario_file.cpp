@@ -8,6 +8,7 @@
 #include "io/data_files.hpp"
 #include "io/input_file.hpp"
 #include "io/toml_values.hpp"
+#include "scenario/parameter_spec.hpp"
 
 namespace licsim {
 
@@ -67,12 +68,21 @@ Value parse_override_value(const std::string& key, const std::string& raw, const
   try {
     table = toml::parse(std::string_view(text), std::string_view(origin));
   } catch (const toml::parse_error& e) {
+    // A number TOML cannot hold (beyond 64 bits, "1_"): say so, for a numeric key,
+    // rather than call it a string.
+    const ParamSpec* spec = find_spec(key);
+    const bool numeric = spec && (spec->kind == Kind::integer || spec->kind == Kind::real || spec->kind == Kind::real_list);
+    const std::size_t digit = !raw.empty() && (raw[0] == '+' || raw[0] == '-') ? 1 : 0;
+    if (numeric && raw.size() > digit && ((raw[digit] >= '0' && raw[digit] <= '9') || raw[0] == '['))
+      throw ScenarioError(origin, 0, key,
+                          "expected " + expected_text(*spec) + ", got " + printable(raw) + " (invalid TOML: " +
+                              printable(e.description(), 200) + ")");
     // Not TOML: a bare word, taken as a string, if it is one line of text.
     for (const char c : raw)
       if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f)
         throw ScenarioError(origin, 0, key,
                             "expected one TOML value (a bare word is a string of one line), got \"" +
-                                printable(raw) + "\" (invalid TOML: " + printable(e.description()) + ")");
+                                printable(raw) + "\" (invalid TOML: " + printable(e.description(), 200) + ")");
     return raw;
   }
   // "1\nother.key = 2" parses, as two keys: the rest would be lost silently.

@@ -389,3 +389,16 @@ def test_whatever_the_cli_echoes_is_escaped(run_cli, tmp_path):
     result = _validate(run_cli, tmp_path, BASE + f'[world]\njurisdictions_file = "{tmp_path}/jur\\u001b[2J.csv"\n')
     _refused(result, r"jur\\x1b\[2J\.csv \(named by world\.jurisdictions_file\): cannot open the file")
     assert not path.exists() and "\x1b" not in result.stderr
+
+
+@pytest.mark.parametrize("key,value,pattern", [
+    ("simulation.days", 10**30, r"expected an integer in \[1, 3650\], got 1000000000000000000000000000000 \(invalid TOML: "
+                                r".*not representable in 64 bits\)"),
+    ("population.lep_share", -(10**30), r"expected a number in \[0, 1\], got -1000000000000000000000000000000 "
+                                        r"\(invalid TOML: "),
+])
+def test_a_number_too_large_for_toml_is_not_called_a_string(key, value, pattern):
+    with pytest.raises(licsim.ScenarioError, match=rf"^--set: key '{re.escape(key)}': {pattern}"):
+        licsim.Scenario(SCENARIO, overrides={key: value})
+    scenario = licsim.Scenario(SCENARIO, overrides={"meta.name": "2020 run"})  # a bare word for a text key
+    assert scenario["meta.name"] == "2020 run"
