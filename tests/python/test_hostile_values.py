@@ -402,3 +402,11 @@ def test_a_number_too_large_for_toml_is_not_called_a_string(key, value, pattern)
         licsim.Scenario(SCENARIO, overrides={key: value})
     scenario = licsim.Scenario(SCENARIO, overrides={"meta.name": "2020 run"})  # a bare word for a text key
     assert scenario["meta.name"] == "2020 run"
+
+
+def test_a_module_switched_off_may_leave_its_data_file_unnamed(run_cli, tmp_path):
+    result = _validate(run_cli, tmp_path, BASE + '[compact]\nenabled = false\nmembers_file = ""\n'
+                                                 '[registration]\nenabled = false\npathways_file = ""\n')
+    assert result.returncode == 0, result.stderr
+    _refused(_validate(run_cli, tmp_path, BASE + '[compact]\nenabled = true\nmembers_file = ""\n'),
+             r"key 'compact\.members_file': expected a data file \(the regime is enabled\)")

@@ -89,8 +89,17 @@ RegimeSet::RegimeSet(const Scenario& sc, const ModelParams& params, const Calend
 
 void RegimeSet::check_modules(const Scenario& sc, const ModelParams& params, const Calendar& calendar, int days) {
   const RegimeBuildContext ctx(sc, params, calendar.start, days);
-  for (const auto& [name, make] : registry)
-    if (!sc.boolean(std::string(name) + ".enabled")) make(ctx);
+  for (const auto& [name, make] : registry) {
+    if (sc.boolean(std::string(name) + ".enabled")) continue;  // built by the constructor
+    // A module switched off may leave its data file unnamed ("").
+    const std::string prefix = std::string(name) + ".";
+    bool unnamed_file = false;
+    for (auto it = sc.values().lower_bound(prefix); it != sc.values().end() && it->first.rfind(prefix, 0) == 0; ++it)
+      if (it->first.size() > 5 && it->first.compare(it->first.size() - 5, 5, "_file") == 0 &&
+          std::get<std::string>(it->second).empty())
+        unnamed_file = true;
+    if (!unnamed_file) make(ctx);
+  }
 }
 
 std::vector<ExtraClinicianGroup> RegimeSet::extra_clinicians() const {
