@@ -39,7 +39,10 @@ _INT_SETTINGS = {"replicates": (1, 100000), "threads": (0, 1024), "days": (0, 36
 
 def _shown(value: Any) -> str:
     """A setting as an error message quotes it: at most about 100 characters."""
-    text = repr(value) if not isinstance(value, int) or isinstance(value, bool) else str(value)
+    try:
+        text = repr(value) if not isinstance(value, int) or isinstance(value, bool) else str(value)
+    except ValueError:  # an int beyond Python's digit limit for str()
+        text = f"an integer of {value.bit_length()} bits"
     if len(text) > 100:
         text = f"{text[:100]}... ({len(text)} characters)"
     return text

@@ -347,8 +347,9 @@ def test_a_sweep_naming_a_special_file_says_what_it_is(run_cli, tmp_path, target
     ("replicates", 2.5, r"--replicates: expected an integer in \[1, 100000\], got 2\.5"),
     ("days", True, r"--days: expected an integer in \[0, 3650\], got True"),
     ("scale", "0.1", r"--scale: expected a number in \(0, 1\], got '0\.1'"),
+    ("days", 10**5000, r"--days: expected an integer in \[0, 3650\], got an integer of 16610 bits"),
 ], ids=["seed 2**70", "days 10**12", "replicates 2**40", "threads 2**40", "threads -2**70", "scale 10**400",
-        "replicates 2.5", "days True", "scale '0.1'"])
+        "replicates 2.5", "days True", "scale '0.1'", "days 10**5000"])
 def test_oversized_python_settings_name_the_argument_and_its_bounds(tmp_path, argument, value, pattern):
     with pytest.raises(licsim.UsageError, match=pattern):
         licsim.run(SCENARIO, progress=False, **{argument: value})
