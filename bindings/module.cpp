@@ -255,6 +255,9 @@ PYBIND11_MODULE(_core, m) {
         return py::make_tuple(o.file, o.line);
       }, py::arg("key"));
 
+  m.def("printable", [](const std::string& text, std::size_t max_chars) { return licsim::printable(text, max_chars); },
+        py::arg("text"), py::arg("max_chars") = 100,
+        "User input as licsim's messages quote it: control characters escaped, long text cut.");
   m.def("load_file", &load_file, py::arg("path"),
         "Read a scenario file (following `base`), validating every key; not yet finalized.");
   m.def("load_string", &load_string, py::arg("text"), py::arg("name"), py::arg("base_dir"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numbers
 import operator
 import os
 import sys
@@ -28,8 +29,60 @@ def _check_seed(seed: Any) -> int:
     except TypeError:
         value = None
     if value is None or not 0 <= value <= _SEED_MAX:
-        raise _core.UsageError(f"--seed: expected an integer in [0, {_SEED_MAX}], got {seed}")
+        raise _core.UsageError(f"--seed: expected an integer in [0, {_SEED_MAX}], got {_shown(seed)}")
     return value
+
+
+#: Bounds of the integer run settings, as ``licsim run`` checks them (engine/engine.cpp ``validate``).
+_INT_SETTINGS = {"replicates": (1, 100000), "threads": (0, 1024), "days": (0, 3650)}
+
+
+def _shown(value: Any) -> str:
+    """A setting as an error message quotes it: at most about 100 characters."""
+    try:
+        text = repr(value) if not isinstance(value, int) or isinstance(value, bool) else str(value)
+    except ValueError:  # an int beyond Python's digit limit for str()
+        text = f"an integer of {value.bit_length()} bits"
+    if len(text) > 100:
+        text = f"{text[:100]}... ({len(text)} characters)"
+    return text
+
+
+def _check_int_setting(name: str, value: Any, low: int | None = None, high: int | None = None) -> int:
+    """An integer run setting within its bounds, else UsageError naming it (never pybind's TypeError)."""
+    if low is None:
+        low, high = _INT_SETTINGS[name]
+    try:
+        number = None if isinstance(value, bool) else operator.index(value)
+    except TypeError:
+        number = None
+    if number is None or not low <= number <= high:
+        raise _core.UsageError(f"--{name}: expected an integer in [{low}, {high}], got {_shown(value)}")
+    return number
+
+
+def _check_scale(scale: Any) -> float:
+    """The scale as a float in (0, 1], else UsageError (an int too large for a float included)."""
+    number = None
+    if isinstance(scale, numbers.Real) and not isinstance(scale, bool):
+        try:
+            number = float(scale)
+        except (TypeError, ValueError, OverflowError):  # an int beyond a float's range
+            number = None
+    if number is None or not 0 < number <= 1:
+        raise _core.UsageError(f"--scale: expected a number in (0, 1], got {_shown(scale)}")
+    return number
+
+
+def _check_settings(seed: Any, replicates: Any, threads: Any, scale: Any, days: Any) -> tuple[int, int, int, float, int]:
+    """Every run setting checked in Python first, so that a value C++ cannot hold is a UsageError."""
+    return (
+        _check_seed(seed),
+        _check_int_setting("replicates", replicates),
+        _check_int_setting("threads", threads),
+        _check_scale(scale),
+        _check_int_setting("days", days),
+    )
 
 
 def _in_notebook() -> bool:
@@ -89,9 +142,11 @@ def run(
     KeyboardInterrupt between two simulated days.
 
     Raises ScenarioError/DataError for bad input (the CLI's message, naming the key),
-    UsageError for bad settings, TypeError for values TOML cannot spell.
+    UsageError for bad settings (naming the setting and its bounds, also for values too large
+    for the engine's integers, and for a ``scale`` at which the run would have no patients),
+    TypeError for values TOML cannot spell.
     """
-    seed = _check_seed(seed)
+    seed, replicates, threads, scale, days = _check_settings(seed, replicates, threads, scale, days)
     _core.validate_run_options(seed, replicates, threads, scale, days)
     s = as_scenario(scenario, overrides)
     # The spin-up before the recorded days is simulated too: the bar counts it.
@@ -126,6 +181,7 @@ def run_to_file(
     ``units``, ``mean`` and the 2.5/97.5 percentiles ``low`` and ``high`` over replicates).
     On Ctrl-C (KeyboardInterrupt) no output file is left.
     """
+    seed, replicates, threads, scale, days = _check_settings(seed, replicates, threads, scale, days)
     s = as_scenario(scenario, overrides)  # bad input fails before the output is checked
     # folder, force, and room on its file system for the estimated output, before the run
     _core.check_output(os.fspath(output), force, s._scenario, replicates, scale, days)

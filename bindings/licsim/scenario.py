@@ -96,7 +96,7 @@ def _flatten(values: Mapping[str, Any], origin: str, prefix: str = "") -> dict[s
         items = _flatten(value, origin, full) if isinstance(value, Mapping) else {full: value}
         for name, item in items.items():
             if name in flat:
-                raise _core.ScenarioError(f"{origin}: key '{name}': given twice")
+                raise _core.ScenarioError(f"{origin}: key '{_core.printable(name)}': given twice")
             flat[name] = item
     return flat
 
@@ -112,7 +112,7 @@ def _assignments(values: Mapping[str, Any] | None, origin: str) -> list[tuple[st
         try:
             result.append((key, to_toml_value(value)))
         except TypeError as err:
-            raise TypeError(f"{origin}: key '{key}': {err}") from None
+            raise TypeError(f"{origin}: key '{_core.printable(key)}': {err}") from None
     return result
 
 

@@ -9,6 +9,7 @@ writes (with ``SOURCE_DATE_EPOCH`` fixed). See docs/sweeps.md.
 
 from __future__ import annotations
 
+import operator
 import os
 import tempfile
 import time
@@ -17,6 +18,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from . import _core
+from .runner import _check_int_setting, _shown
 
 __all__ = ["sweep", "SweepReport", "load_sweep"]
 
@@ -98,6 +100,20 @@ def _run_remote(plan_text: str, point: int, threads: int) -> tuple[int, bool, An
         return point, True, core.read_bytes(path)
 
 
+def _check_shard(shard: Any) -> tuple[int, int]:
+    """``shard`` as (i, n) of two integers with 0 <= i < n, else UsageError."""
+    if shard is None:
+        return 0, 1
+    try:
+        index, count = shard
+        pair = None if isinstance(index, bool) or isinstance(count, bool) else (operator.index(index), operator.index(count))
+    except (TypeError, ValueError):
+        pair = None
+    if pair is None or not (1 <= pair[1] <= 2**31 - 1 and 0 <= pair[0] < pair[1]):
+        raise _core.UsageError(f"shard: expected (i, n), two integers with 0 <= i < n, got {_shown(shard)}")
+    return pair
+
+
 def sweep(
     spec: str | os.PathLike[str] | Mapping[str, Any],
     output: str | os.PathLike[str],
@@ -120,11 +136,10 @@ def sweep(
     index % n == i (then merge the shard files with ``licsim merge``). Failed points are
     reported in the returned :class:`SweepReport` and in ``points/status`` of the file.
     """
+    threads = _check_int_setting("threads", threads)
+    shard_index, shards = _check_shard(shard)
     plan = load_sweep(spec)
     output = Path(output)
-    shard_index, shards = shard if shard is not None else (0, 1)
-    if not (shards >= 1 and 0 <= shard_index < shards):
-        raise _core.UsageError(f"shard: expected (i, n) with 0 <= i < n, got {shard!r}")
     points = plan.shard_points(shard_index, shards)
     _core.check_output_path(str(output), force)
     _core.check_sweep_space(plan, str(output), len(points))

@@ -76,7 +76,7 @@ std::uint64_t parse_seed(const std::string& text) {
   std::uint64_t seed = 0;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), seed);
   if (text.empty() || ec != std::errc{} || end != text.data() + text.size())
-    throw licsim::UsageError("--seed: expected an integer in [0, 18446744073709551615], got " + text);
+    throw licsim::UsageError("--seed: expected an integer in [0, 18446744073709551615], got " + licsim::printable(text));
   return seed;
 }
 
@@ -95,16 +95,16 @@ int cmd_run(const std::vector<std::string>& args) {
   std::string scenario_path, output;
   std::vector<std::string> overrides;
   licsim::RunOptions run;
-  std::string seed_text = "1";
+  std::string seed_text = "1", replicates_text = "1", threads_text = "0", scale_text = "0.001", days_text = "0";
   bool force = false, quiet = false;
   opts.add_options()
       ("help,h", "this help")
       ("output,o", po::value(&output), "HDF5 file to write (required)")
       ("seed", po::value(&seed_text)->default_value("1"), "random seed (0 to 2^64-1)")
-      ("replicates", po::value(&run.replicates)->default_value(1), "independent replicates")
-      ("threads", po::value(&run.threads)->default_value(0), "OpenMP threads (0: all cores)")
-      ("scale", po::value(&run.scale)->default_value(0.001), "agents per person (1.0 = full size)")
-      ("days", po::value(&run.days)->default_value(0), "days to simulate (0: the scenario's)")
+      ("replicates", po::value(&replicates_text)->default_value("1"), "independent replicates")
+      ("threads", po::value(&threads_text)->default_value("0"), "OpenMP threads (0: all cores)")
+      ("scale", po::value(&scale_text)->default_value("0.001"), "agents per person (1.0 = full size)")
+      ("days", po::value(&days_text)->default_value("0"), "days to simulate (0: the scenario's)")
       ("set", po::value(&overrides)->composing(), "override a scenario key: --set key=value")
       ("force", po::bool_switch(&force), "overwrite an existing output file")
       ("quiet,q", po::bool_switch(&quiet), "no summary table");
@@ -112,6 +112,12 @@ int cmd_run(const std::vector<std::string>& args) {
   hidden.add_options()("scenario", po::value(&scenario_path));
   if (!licsim::cli::parse_options(args, opts, hidden, 1)) return 0;
   run.seed = parse_seed(seed_text);
+  // As text, strictly: Boost would take "+5" or " 5" (validate() checks the ranges).
+  using licsim::cli::parse_integer_option;
+  run.replicates = parse_integer_option<int>("--replicates", replicates_text, 1, 100000);
+  run.threads = parse_integer_option<int>("--threads", threads_text, 0, 1024);
+  run.days = parse_integer_option<int>("--days", days_text, 0, 3650, " (0: the scenario's simulation.days)");
+  run.scale = licsim::cli::parse_real_option("--scale", scale_text, "a number in (0, 1]");
   if (scenario_path.empty()) throw licsim::UsageError("missing SCENARIO.toml (see licsim run --help)");
   if (output.empty()) throw licsim::UsageError("missing -o OUT.h5 (see licsim run --help)");
   licsim::validate(run);
@@ -196,32 +202,35 @@ int dispatch(int argc, char** argv) {
     });
   if (command == "merge") return licsim::cli::cmd_merge(args);
   if (command == "params") return cmd_params(args);
-  std::cerr << "licsim: unknown command '" << command << "'\n\n" << usage_text;
+  std::cerr << "licsim: unknown command '" << licsim::printable(command) << "'\n\n" << usage_text;
   return 2;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Messages may quote what was typed (an unknown option, a value): printable()
+  // escapes control characters, so nothing reaches the terminal as a command.
+  const auto report = [](const std::exception& e) { std::cerr << "licsim: " << licsim::printable(e.what(), 0) << "\n"; };
   try {
     return dispatch(argc, argv);
   } catch (const po::error& e) {
-    std::cerr << "licsim: " << e.what() << "\n";
+    report(e);
     return 2;
   } catch (const licsim::Cancelled&) {
     std::cerr << "\nlicsim: interrupted; no output written\n";
     return 130;
   } catch (const licsim::ScenarioError& e) {
-    std::cerr << "licsim: " << e.what() << "\n";
+    report(e);
     return 2;
   } catch (const licsim::DataError& e) {
-    std::cerr << "licsim: " << e.what() << "\n";
+    report(e);
     return 2;
   } catch (const licsim::UsageError& e) {
-    std::cerr << "licsim: " << e.what() << "\n";
+    report(e);
     return 2;
   } catch (const std::exception& e) {
-    std::cerr << "licsim: " << e.what() << "\n";
+    report(e);
     return 1;
   }
 }

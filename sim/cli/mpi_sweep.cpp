@@ -2,11 +2,13 @@
 
 #include <unistd.h>
 
+#include <charconv>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <sstream>
+#include <string_view>
 
 #include "core/errors.hpp"
 
@@ -18,9 +20,14 @@ namespace licsim::cli {
 
 namespace {
 
+/// A launcher's rank count: decimal digits only (atoi would be undefined beyond int); else 0.
 int env_int(const char* name) {
   const char* v = std::getenv(name);
-  return v ? std::atoi(v) : 0;
+  if (!v) return 0;
+  const std::string_view text(v);
+  int n = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+  return ec == std::errc{} && end == text.data() + text.size() ? n : 0;
 }
 
 }  // namespace

@@ -3,9 +3,14 @@
 // positional option (a file, or a list of files), and --help.
 #include <boost/program_options.hpp>
 
+#include <charconv>
+#include <cmath>
+#include <cstdint>
 #include <iostream>
 #include <string>
 #include <vector>
+
+#include "core/errors.hpp"
 
 namespace licsim::cli {
 
@@ -28,6 +33,30 @@ inline bool parse_options(const std::vector<std::string>& args,
   }
   po::notify(vm);
   return true;
+}
+
+/// An integer option as text, strictly: decimal digits with an optional '-'
+/// only, nothing before or after, within [lo, hi]; else UsageError naming the
+/// option and its bounds (Boost would take "+5", and wrap or call it invalid).
+template <class Int>
+Int parse_integer_option(const std::string& name, const std::string& text, Int lo, Int hi,
+                         const std::string& note = "") {
+  Int value{};
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || ec != std::errc{} || end != text.data() + text.size() || value < lo || value > hi)
+    throw UsageError(name + ": expected an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]" +
+                     note + ", got " + printable(text));
+  return value;
+}
+
+/// A real option as text, strictly (std::from_chars: no sign '+', no spaces, no
+/// hexadecimal); range checks are the caller's.
+inline double parse_real_option(const std::string& name, const std::string& text, const std::string& expected) {
+  double value = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || ec != std::errc{} || end != text.data() + text.size())
+    throw UsageError(name + ": expected " + expected + ", got " + printable(text));
+  return value;
 }
 
 }  // namespace licsim::cli

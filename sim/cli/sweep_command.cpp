@@ -32,13 +32,16 @@ namespace {
 
 /// "i/N" with 0 <= i < N.
 std::pair<int, int> parse_shard(const std::string& text) {
+  // Exactly two decimal numbers around one '/': "1/2/3", "1 /2" and "+1/2" are refused.
   const auto slash = text.find('/');
   int i = -1, n = 0;
-  const bool ok = slash != std::string::npos &&
-                  std::from_chars(text.data(), text.data() + slash, i).ec == std::errc{} &&
-                  std::from_chars(text.data() + slash + 1, text.data() + text.size(), n).ec == std::errc{} &&
-                  n >= 1 && i >= 0 && i < n;
-  if (!ok) throw UsageError("--shard: expected i/N with 0 <= i < N (e.g. 0/4), got '" + text + "'");
+  const auto whole = [](const char* first, const char* last, int& value) {
+    const auto [end, ec] = std::from_chars(first, last, value);
+    return first != last && ec == std::errc{} && end == last;
+  };
+  const bool ok = slash != std::string::npos && whole(text.data(), text.data() + slash, i) &&
+                  whole(text.data() + slash + 1, text.data() + text.size(), n) && n >= 1 && i >= 0 && i < n;
+  if (!ok) throw UsageError("--shard: expected i/N with 0 <= i < N (e.g. 0/4), got '" + printable(text) + "'");
   return {i, n};
 }
 
@@ -89,7 +92,7 @@ int print_plan(const SweepPlan& plan, const std::vector<int>& points) {
 int cmd_sweep(const std::vector<std::string>& args, const std::atomic<bool>& interrupted,
               const std::function<void()>& catch_signals) {
   po::options_description opts("licsim sweep SWEEP.toml -o OUT.h5 [options]");
-  std::string sweep_path, output, shard_text;
+  std::string sweep_path, output, shard_text, threads_text = "0";
   int threads = 0;
   bool resume = false, force = false, quiet = false, dry_run = false;
   opts.add_options()
@@ -97,7 +100,7 @@ int cmd_sweep(const std::vector<std::string>& args, const std::atomic<bool>& int
       ("output,o", po::value(&output), "sweep file to write (required); work goes to OUT.h5.parts/ until done")
       ("resume", po::bool_switch(&resume), "finish an interrupted sweep: run only the points not yet done")
       ("force", po::bool_switch(&force), "overwrite an existing output, or discard an interrupted sweep's work")
-      ("threads", po::value(&threads)->default_value(0), "OpenMP threads per point (0: all cores, shared by ranks)")
+      ("threads", po::value(&threads_text)->default_value("0"), "OpenMP threads per point (0: all cores, shared by ranks)")
       ("shard", po::value(&shard_text), "run only shard i of N (points with index % N == i), then licsim merge")
       ("dry-run", po::bool_switch(&dry_run), "list the points (scenario, overrides, seed, valid or why not); run nothing")
       ("quiet,q", po::bool_switch(&quiet), "no progress or summary");
@@ -106,7 +109,7 @@ int cmd_sweep(const std::vector<std::string>& args, const std::atomic<bool>& int
   if (!licsim::cli::parse_options(args, opts, hidden, 1)) return 0;
   if (sweep_path.empty()) throw UsageError("missing SWEEP.toml (see licsim sweep --help)");
   if (output.empty() && !dry_run) throw UsageError("missing -o OUT.h5 (see licsim sweep --help)");
-  if (threads < 0) throw UsageError("--threads: expected 0 or more");
+  threads = parse_integer_option<int>("--threads", threads_text, 0, 1024);
   const auto [shard, shards] = shard_text.empty() ? std::pair{0, 1} : parse_shard(shard_text);
 
   const SweepSpec spec = load_sweep_file(sweep_path);

@@ -1,10 +1,19 @@
 #pragma once
 // The error hierarchy of licsim. Library code throws these; only main() (and the
 // Python bindings) turn them into exit codes or Python exceptions.
+#include <cstddef>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 namespace licsim {
+
+/// User input as an error message may quote it: control characters (NUL, ESC,
+/// newlines, C1 controls) and bytes that are not UTF-8 are escaped (`\x1b`,
+/// `\n`, `\u009b`), so a message is never cut short or read by a terminal as a
+/// command; text longer than `max_chars` bytes is cut there and ends with
+/// "... (N characters)". `max_chars` 0: never cut.
+std::string printable(std::string_view text, std::size_t max_chars = 100);
 
 /// Base of every error licsim raises on purpose.
 class Error : public std::runtime_error {

@@ -1,22 +1,12 @@
 #include "engine/calendar.hpp"
 
 #include <optional>
-#include <sstream>
+
+#include "core/date.hpp"
 
 namespace licsim {
 
-std::optional<std::chrono::year_month_day> parse_date(const std::string& text) {
-  int y = 0;
-  unsigned m = 0, d = 0;
-  char dash1 = 0, dash2 = 0;
-  std::istringstream in(text);
-  if (!(in >> y >> dash1 >> m >> dash2 >> d) || dash1 != '-' || dash2 != '-' || !in.eof())
-    return std::nullopt;
-  const std::chrono::year_month_day date{std::chrono::year{y}, std::chrono::month{m},
-                                         std::chrono::day{d}};
-  if (!date.ok() || y < 1900 || y > 2200) return std::nullopt;
-  return date;
-}
+std::optional<std::chrono::year_month_day> parse_date(const std::string& text) { return parse_iso_date(text); }
 
 Calendar::Calendar(std::chrono::year_month_day start_date, int days) : start(start_date) {
   const std::chrono::sys_days first{start};

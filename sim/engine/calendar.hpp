@@ -7,7 +7,7 @@
 
 namespace licsim {
 
-/// Parses YYYY-MM-DD; nullopt when malformed or not a real date.
+/// Parses exactly YYYY-MM-DD (core/date.hpp); nullopt when malformed or not a real date.
 std::optional<std::chrono::year_month_day> parse_date(const std::string& text);
 
 struct Calendar {

@@ -308,6 +308,7 @@ void run_replicate(const Scenario& scenario, const ModelParams& params, const Po
 
 Results run(const Scenario& scenario, const RunOptions& options) {
   validate(options);
+  check_scale(scenario, options.scale);  // a run with nobody in it would only look like one
   check_memory(scenario, options);  // refuse, with the estimate, a run that would not fit
   const ModelParams params = read_model_params(scenario);
   const int days = options.days > 0 ? options.days : params.default_days;

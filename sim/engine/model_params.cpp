@@ -1,5 +1,6 @@
 #include "engine/model_params.hpp"
 
+#include <charconv>
 #include <cmath>
 #include <sstream>
 
@@ -32,23 +33,29 @@ std::vector<std::pair<std::string, double>> parse_weights(const Scenario& sc,
   std::istringstream in(sc.text(key));
   std::string item;
   const auto origin = sc.origin(key);
+  int position = 0;
   while (std::getline(in, item, ',')) {
+    ++position;
     const auto eq = item.find('=');
     const auto code = item.substr(0, eq);
     const auto idx = sc.places.find(code);
     double w = 0;
     bool ok = eq != std::string::npos && idx && sc.places.is_us(*idx);
-    if (ok) {
-      try {
-        w = std::stod(item.substr(eq + 1));
-      } catch (...) {
-        ok = false;
-      }
+    if (ok) {  // the whole rest is the number: no spaces, signs or trailing text
+      const char* first = item.data() + eq + 1;
+      const char* last = item.data() + item.size();
+      const auto [end, ec] = std::from_chars(first, last, w);
+      ok = first != last && ec == std::errc{} && end == last;
     }
     if (!ok || !(w >= 0) || !std::isfinite(w))
       throw ScenarioError(origin.file, origin.line, key,
-                          "expected CODE=weight items with known jurisdiction codes, got '" +
-                              item + "'");
+                          "expected CODE=weight items with known jurisdiction codes, got '" + printable(item) +
+                              "' (item " + std::to_string(position) + ")");
+    for (std::size_t k = 0; k < out.size(); ++k)
+      if (out[k].first == code)
+        throw ScenarioError(origin.file, origin.line, key,
+                            "'" + code + "' is listed twice (items " + std::to_string(k + 1) + " and " +
+                                std::to_string(position) + ")");
     out.emplace_back(code, w);
   }
   return out;

@@ -16,12 +16,12 @@ std::vector<double> cumulative(const std::vector<double>& weights) {
 }
 }  // namespace
 
-Population::Population(const Places& places, const ModelParams& params, double scale)
-    : places_(places), params_(params) {
-  std::vector<double> pop;
+namespace {
+/// Calls f(jurisdiction, band, payer, rural, lep, people at full scale) for every stratum.
+template <class F>
+void for_each_stratum(const Places& places, const ModelParams& params, F&& f) {
   for (std::size_t j = 0; j < places.us.size(); ++j) {
     const auto& data = places.us[j];
-    pop.push_back(data.population);
     // The 65+ share follows the state's Medicare share; younger bands keep
     // their national proportions.
     std::array<double, age_band_count> age = params.age_band_share;
@@ -36,18 +36,37 @@ Population::Population(const Places& places, const ModelParams& params, double s
             const double share = age[b] * params.payer_share[b][payer] *
                                  (rural ? data.rural_share : 1.0 - data.rural_share) *
                                  (lep ? params.lep_share : 1.0 - params.lep_share);
-            const double expected = data.population * scale * share;
-            const auto count = static_cast<std::uint64_t>(std::llround(expected));
-            if (count == 0) continue;
-            if (size_ + count > std::numeric_limits<PatientId>::max() - 1)
-              throw UsageError("population too large for 32-bit patient ids at this scale");
-            strata_.push_back({static_cast<std::uint8_t>(j), static_cast<std::uint8_t>(b),
-                               static_cast<std::uint8_t>(payer), static_cast<std::uint8_t>(rural),
-                               static_cast<std::uint8_t>(lep), static_cast<PatientId>(size_),
-                               static_cast<std::uint32_t>(count)});
-            size_ += count;
+            f(j, b, payer, rural, lep, share);
           }
   }
+}
+}  // namespace
+
+double Population::largest_stratum(const Places& places, const ModelParams& params) {
+  double largest = 0;
+  for_each_stratum(places, params, [&](std::size_t j, int, int, int, int, double share) {
+    largest = std::max(largest, places.us[j].population * share);
+  });
+  return largest;
+}
+
+Population::Population(const Places& places, const ModelParams& params, double scale)
+    : places_(places), params_(params) {
+  std::vector<double> pop;
+  for (const auto& data : places.us) pop.push_back(data.population);
+  for_each_stratum(places, params, [&](std::size_t j, int b, int payer, int rural, int lep, double share) {
+    const auto& data = places.us[j];
+    const double expected = data.population * scale * share;
+    const auto count = static_cast<std::uint64_t>(std::llround(expected));
+    if (count == 0) return;
+    if (size_ + count > std::numeric_limits<PatientId>::max() - 1)
+      throw UsageError("population too large for 32-bit patient ids at this scale");
+    strata_.push_back({static_cast<std::uint8_t>(j), static_cast<std::uint8_t>(b),
+                       static_cast<std::uint8_t>(payer), static_cast<std::uint8_t>(rural),
+                       static_cast<std::uint8_t>(lep), static_cast<PatientId>(size_),
+                       static_cast<std::uint32_t>(count)});
+    size_ += count;
+  });
   us_population_cumulative_ = cumulative(pop);
   std::vector<double> foreign;
   for (const auto& f : places.foreign) foreign.push_back(f.travel_destination_weight);

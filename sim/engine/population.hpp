@@ -27,6 +27,9 @@ class Population {
  public:
   /// Builds strata from jurisdiction data at `scale` agents per person.
   Population(const Places& places, const ModelParams& params, double scale);
+  /// The people in the largest stratum at full scale: a scale gives no patient
+  /// at all below 0.5 / largest_stratum (every stratum rounds to 0).
+  static double largest_stratum(const Places& places, const ModelParams& params);
 
   const std::vector<Stratum>& strata() const { return strata_; }
   std::uint64_t size() const { return size_; }

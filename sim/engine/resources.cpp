@@ -3,6 +3,7 @@
 #include <sys/resource.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -48,9 +49,11 @@ constexpr double workforce_array_bytes =
 std::uint64_t parse_size(const std::string& text, bool& ok) {
   ok = false;
   if (text.empty()) return 0;
-  char* end = nullptr;
-  const double value = std::strtod(text.c_str(), &end);
-  std::string suffix(end);
+  // A plain decimal number (no sign, spaces or hexadecimal: std::from_chars), then the unit.
+  double value = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc{}) return 0;
+  std::string suffix(end, text.data() + text.size());
   if (!suffix.empty() && (suffix.back() == 'B' || suffix.back() == 'b')) suffix.pop_back();
   if (!suffix.empty() && (suffix.back() == 'i')) suffix.pop_back();
   double unit = 1;
@@ -59,7 +62,7 @@ std::uint64_t parse_size(const std::string& text, bool& ok) {
   else if (suffix == "G" || suffix == "g") unit = 1024.0 * 1024 * 1024;
   else if (suffix == "T" || suffix == "t") unit = 1024.0 * 1024 * 1024 * 1024;
   else if (!suffix.empty()) return 0;
-  if (!std::isfinite(value) || value < 0 || end == text.c_str()) return 0;
+  if (!std::isfinite(value) || value < 0) return 0;
   ok = true;
   return static_cast<std::uint64_t>(std::min(value * unit, 1.8e19));
 }
@@ -214,13 +217,55 @@ MemoryEstimate estimate_memory(const Scenario& sc, const RunOptions& options) {
   return e;
 }
 
+std::optional<std::string> scale_problem(const Scenario& sc, double scale) {
+  const ModelParams params = read_model_params(sc);
+  const auto& places = sc.places;
+  // A stratum holds llround(people x scale) patients (Population); clinicians
+  // llround(physicians x scale) per place, at least one per US jurisdiction.
+  const double largest = Population::largest_stratum(places, params);
+  double clinicians = 0, most_physicians = 0;
+  for (const auto& j : places.us) {
+    clinicians += std::max(1.0, std::floor(j.active_physicians * scale + 0.5));
+    most_physicians = std::max(most_physicians, j.active_physicians);
+  }
+  const auto smallest = [](double people) {  // the least scale at which people x scale rounds to 1, rounded up
+    const double exact = 0.5 / people;
+    const double unit = std::pow(10.0, std::floor(std::log10(exact)) - 1);
+    return std::ceil(exact / unit * 1.0001) * unit;  // two significant digits, never below the exact bound
+  };
+  const auto text = [](double x) {
+    std::ostringstream out;
+    out << std::setprecision(2) << x;
+    return out.str();
+  };
+  if (!(largest > 0))
+    return std::string("the scenario has no patients at any scale (every jurisdiction's population or every "
+                       "stratum's share is 0)");
+  if (largest * scale < 0.5)
+    return "no patients at this scale: the largest group of identical patients (" + millions(largest) +
+           " people) rounds to none below --scale " + text(smallest(largest)) + "; use --scale " +
+           text(smallest(largest)) + " or more";
+  if (!(clinicians >= 1))
+    return "no clinicians at this scale" +
+           (most_physicians > 0 ? "; use --scale " + text(smallest(most_physicians)) + " or more" : std::string());
+  return std::nullopt;
+}
+
+void check_scale(const Scenario& scenario, double scale) {
+  if (const auto problem = scale_problem(scenario, scale)) {
+    std::ostringstream label;
+    label << "--scale " << scale << ": ";
+    throw UsageError(label.str() + *problem);
+  }
+}
+
 std::optional<AvailableMemory> available_memory() {
   if (const char* env = std::getenv("LICSIM_MEMORY_LIMIT")) {
     bool ok = false;
     const auto bytes = parse_size(env, ok);
     if (!ok)
-      throw UsageError(std::string("LICSIM_MEMORY_LIMIT: expected a size in bytes (e.g. 512M, 8G), got '") + env +
-                       "'");
+      throw UsageError(std::string("LICSIM_MEMORY_LIMIT: expected a size in bytes (e.g. 512M, 8G), got '") +
+                       printable(env) + "'");
     return AvailableMemory{bytes, "LICSIM_MEMORY_LIMIT"};
   }
   std::optional<AvailableMemory> best;

@@ -44,6 +44,13 @@ std::optional<AvailableMemory> available_memory();
 /// engine's 32-bit ids. licsim::run calls it first.
 void check_memory(const Scenario& scenario, const RunOptions& options);
 
+/// Why `scale` gives a run without patients (every stratum of identical
+/// patients rounds to none) or without clinicians, with the smallest scale that
+/// gives some; nullopt when it gives both. check_scale throws it as UsageError
+/// ("--scale X: ..."); licsim::run calls it first, sweeps for each base scenario.
+std::optional<std::string> scale_problem(const Scenario& scenario, double scale);
+void check_scale(const Scenario& scenario, double scale);
+
 /// "1.5 GiB", "730 MiB", "12 KiB", "512 B".
 std::string format_bytes(double bytes);
 

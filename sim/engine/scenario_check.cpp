@@ -14,11 +14,12 @@ std::vector<std::string> check_scenario(const Scenario& sc) {
   if (!start) {
     const auto o = sc.origin("simulation.start_date");
     throw ScenarioError(o.file, o.line, "simulation.start_date",
-                        "expected a date YYYY-MM-DD, got \"" + params.start_date + "\"");
+                        "expected a date YYYY-MM-DD, got \"" + printable(params.start_date) + "\"");
   }
   const int days = params.default_days;
   const Calendar calendar(*start, days);
   const RegimeSet regimes(sc, params, calendar, days);  // reads and checks every regime's data
+  RegimeSet::check_modules(sc, params, calendar, days);  // and those of the modules switched off
   const RegimeBuildContext ctx(sc, params, *start, days);
 
   std::vector<std::string> notes;

@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cmath>
 #include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -37,7 +38,9 @@ CsvTable parse_csv(const std::string& text, const std::string& name) {
     }
     row.clear();
   };
-  for (std::size_t i = 0; i < text.size(); ++i) {
+  // A UTF-8 byte-order mark (spreadsheets write one) is not part of the first column's name.
+  const std::size_t begin = text.compare(0, 3, "\xef\xbb\xbf") == 0 ? 3 : 0;
+  for (std::size_t i = begin; i < text.size(); ++i) {
     const char c = text[i];
     if (quoted) {
       if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') {
@@ -74,7 +77,7 @@ namespace {
 std::string read_text(const std::filesystem::path& path, const std::string& key) {
   std::string problem;
   if (auto text = read_input_file(path, problem)) return std::move(*text);
-  throw DataError(path.string() + " (named by " + key + "): " + problem);
+  throw DataError(printable(path.string(), 0) + " (named by " + key + "): " + problem);
 }
 
 class Columns {
@@ -83,7 +86,11 @@ class Columns {
 
   std::size_t index(const std::string& column) const {
     const auto it = std::find(table_.header.begin(), table_.header.end(), column);
-    if (it == table_.header.end()) throw DataError(name_ + ": missing column '" + column + "'");
+    if (it == table_.header.end()) {
+      std::string present;
+      for (const auto& h : table_.header) present += (present.empty() ? "'" : ", '") + printable(h, 40) + "'";
+      throw DataError(name_ + ": missing column '" + column + "' (the header has " + present + ")");
+    }
     return static_cast<std::size_t>(it - table_.header.begin());
   }
   const std::string& cell(std::size_t row, const std::string& column) const {
@@ -99,7 +106,7 @@ class Columns {
         value < lo || value > hi)
       throw DataError(name_ + ":" + std::to_string(table_.row_lines[row]) + ": column '" + column +
                       "': expected a number in [" + std::to_string(lo) + ", " +
-                      std::to_string(hi) + "], got '" + text + "'");
+                      std::to_string(hi) + "], got '" + printable(text) + "'");
     return value;
   }
   double number(std::size_t row, const std::string& column, double lo, double hi) const {
@@ -143,15 +150,21 @@ void load_border_counties(const Scenario& scenario, Places& places) {
   const auto table = parse_csv(read_text(path, "world.border_counties_file"), path.string());
   const Columns col(table, path.string());
   const auto where = [&](std::size_t r) { return path.string() + ":" + std::to_string(table.row_lines[r]); };
+  std::map<std::string, int> pairs;  // "code,neighbour" -> line
   for (std::size_t r = 0; r < table.rows.size(); ++r) {
     const auto& code = col.cell(r, "code");
     const auto& neighbour = col.cell(r, "neighbour");
     const auto j = places.find(code);
-    if (!j || !places.is_us(*j)) throw DataError(where(r) + ": column 'code': unknown jurisdiction '" + code + "'");
+    if (!j || !places.is_us(*j))
+      throw DataError(where(r) + ": column 'code': unknown jurisdiction '" + printable(code) + "'");
     auto& data = places.us[*j];
     if (std::find(data.neighbours.begin(), data.neighbours.end(), neighbour) == data.neighbours.end())
-      throw DataError(where(r) + ": column 'neighbour': '" + neighbour + "' is not a neighbour of " + code +
-                      " in the jurisdictions file");
+      throw DataError(where(r) + ": column 'neighbour': '" + printable(neighbour) + "' is not a neighbour of " +
+                      code + " in the jurisdictions file");
+    if (const auto seen = pairs.find(code + "," + neighbour); seen != pairs.end())
+      throw DataError(where(r) + ": " + code + " and " + neighbour + " are listed twice (first at line " +
+                      std::to_string(seen->second) + ")");
+    pairs.emplace(code + "," + neighbour, table.row_lines[r]);
     const double border = col.number(r, "border_county_population", 0, 1e10);
     const double total = col.number(r, "state_population", 1, 1e10);
     if (border > total)
@@ -169,12 +182,15 @@ void load_border_counties(const Scenario& scenario, Places& places) {
 void load_world(Scenario& scenario) {
   constexpr double big = 1e10;
   Places places;
+  std::vector<int> jurisdiction_lines;  // line of each jurisdiction in its file
   {
     const auto path = resolve(scenario, "world.jurisdictions_file");
     scenario.jurisdictions_csv = read_text(path, "world.jurisdictions_file");
     const auto table = parse_csv(scenario.jurisdictions_csv, path.string());
     const Columns col(table, path.string());
+    std::map<std::string, int> lines;  // code -> line, for duplicates
     for (std::size_t r = 0; r < table.rows.size(); ++r) {
+      const std::string where = path.string() + ":" + std::to_string(table.row_lines[r]);
       JurisdictionData j;
       j.code = col.cell(r, "code");
       j.name = col.cell(r, "name");
@@ -189,13 +205,20 @@ void load_world(Scenario& scenario) {
       j.renewal_fee_usd = col.maybe_number(r, "renewal_fee_usd", 0, big);
       j.renewal_cycle_years = col.maybe_number(r, "renewal_cycle_years", 0.25, 10);
       if (j.code.size() != 2)
-        throw DataError(path.string() + ":" + std::to_string(table.row_lines[r]) +
-                        ": column 'code': expected a two-letter code, got '" + j.code + "'");
+        throw DataError(where + ": column 'code': expected a two-letter code, got '" + printable(j.code) + "'");
+      if (const auto [seen, fresh] = lines.emplace(j.code, table.row_lines[r]); !fresh)
+        throw DataError(where + ": column 'code': jurisdiction '" + printable(j.code) +
+                        "' is listed twice (first at line " + std::to_string(seen->second) + ")");
+      for (std::size_t a = 0; a < j.neighbours.size(); ++a)
+        for (std::size_t b = 0; b < a; ++b)
+          if (j.neighbours[a] == j.neighbours[b])
+            throw DataError(where + ": column 'neighbours': '" + printable(j.neighbours[a]) + "' is listed twice");
       if (j.processing_days_low && j.processing_days_high &&
           *j.processing_days_low > *j.processing_days_high)
         throw DataError(path.string() + ":" + std::to_string(table.row_lines[r]) +
                         ": processing_days_low exceeds processing_days_high");
       places.us.push_back(std::move(j));
+      jurisdiction_lines.push_back(table.row_lines[r]);
     }
     if (places.us.empty()) throw DataError(path.string() + ": no jurisdictions");
     if (places.us.size() > max_us_jurisdictions)
@@ -207,6 +230,7 @@ void load_world(Scenario& scenario) {
     scenario.foreign_locations_csv = read_text(path, "world.foreign_locations_file");
     const auto table = parse_csv(scenario.foreign_locations_csv, path.string());
     const Columns col(table, path.string());
+    std::map<std::string, int> lines;  // code -> line, for duplicates
     for (std::size_t r = 0; r < table.rows.size(); ++r) {
       ForeignLocationData f;
       f.code = col.cell(r, "code");
@@ -215,7 +239,10 @@ void load_world(Scenario& scenario) {
       f.travel_destination_weight = col.number(r, "travel_destination_weight", 0, 1);
       if (f.code.size() != 3)
         throw DataError(path.string() + ":" + std::to_string(table.row_lines[r]) +
-                        ": column 'code': expected an ISO 3166 alpha-3 code, got '" + f.code + "'");
+                        ": column 'code': expected an ISO 3166 alpha-3 code, got '" + printable(f.code) + "'");
+      if (const auto [seen, fresh] = lines.emplace(f.code, table.row_lines[r]); !fresh)
+        throw DataError(path.string() + ":" + std::to_string(table.row_lines[r]) + ": column 'code': location '" +
+                        printable(f.code) + "' is listed twice (first at line " + std::to_string(seen->second) + ")");
       places.foreign.push_back(std::move(f));
     }
   }
@@ -228,12 +255,16 @@ void load_world(Scenario& scenario) {
   std::set<std::string> codes;
   for (std::size_t i = 0; i < places.size(); ++i)
     if (!codes.insert(places.code(i)).second)
-      throw DataError("duplicate place code '" + places.code(i) + "'");
-  for (const auto& j : places.us)
-    for (const auto& n : j.neighbours) {
+      throw DataError("duplicate place code '" + printable(places.code(i)) + "' (in " +
+                      resolve(scenario, "world.jurisdictions_file").string() + " and " +
+                      resolve(scenario, "world.foreign_locations_file").string() + ")");
+  for (std::size_t k = 0; k < places.us.size(); ++k)
+    for (const auto& n : places.us[k].neighbours) {
       const auto idx = places.find(n);
       if (!idx || !places.is_us(*idx))
-        throw DataError("jurisdiction " + j.code + ": unknown neighbour '" + n + "'");
+        throw DataError(resolve(scenario, "world.jurisdictions_file").string() + ":" +
+                        std::to_string(jurisdiction_lines[k]) + ": column 'neighbours': jurisdiction " +
+                        places.us[k].code + ": unknown neighbour '" + printable(n) + "'");
     }
   for (const auto& code : scenario.members("jurisdiction")) {
     const auto idx = places.find(code);
@@ -241,7 +272,7 @@ void load_world(Scenario& scenario) {
       const auto& [key, value] = *scenario.values().lower_bound("jurisdiction." + code + ".");
       const auto origin = scenario.origin(key);
       throw ScenarioError(origin.file, origin.line, key,
-                          "unknown jurisdiction '" + code + "' (expected a code from " +
+                          "unknown jurisdiction '" + printable(code) + "' (expected a code from " +
                               scenario.text("world.jurisdictions_file") + ")");
     }
   }

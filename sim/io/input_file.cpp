@@ -27,6 +27,19 @@ std::string mib(std::uintmax_t bytes) {
 
 }  // namespace
 
+std::string file_kind(std::filesystem::file_type type) {
+  using std::filesystem::file_type;
+  switch (type) {
+    case file_type::directory: return "a folder";
+    case file_type::fifo: return "a pipe";
+    case file_type::character: return "a character device";
+    case file_type::block: return "a block device";
+    case file_type::socket: return "a socket";
+    case file_type::symlink: return "a symbolic link";
+    default: return "not a plain file";
+  }
+}
+
 std::optional<std::string> read_input_file(const std::filesystem::path& path, std::string& problem) {
   // O_NONBLOCK: opening a FIFO must not wait for a writer.
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);

@@ -8,6 +8,7 @@
 #include "io/data_files.hpp"
 #include "io/input_file.hpp"
 #include "io/toml_values.hpp"
+#include "scenario/parameter_spec.hpp"
 
 namespace licsim {
 
@@ -58,17 +59,38 @@ void load_into(Scenario& scenario, const std::string& text, const std::string& n
   collect(table, "", scenario, name, 0);
 }
 
-// Values of an override parse as TOML; a bare word is a string.
-Value parse_override_value(const std::string& key, const std::string& raw) {
+// Values of an override parse as one TOML value; a bare word is a string.
+Value parse_override_value(const std::string& key, const std::string& raw, const std::string& origin) {
+  const std::string text = "v = " + raw;
+  if (deepest_toml_key(text).segments > max_toml_key_depth)  // toml++ would recurse that deep
+    throw ScenarioError(origin, 0, key, "a value with keys nested too deeply");
+  toml::table table;
   try {
-    const std::string text = "v = " + raw;
-    if (deepest_toml_key(text).segments > max_toml_key_depth)  // toml++ would recurse that deep
-      throw ScenarioError("--set", 0, key, "a value with keys nested too deeply");
-    const auto table = toml::parse(std::string_view(text), std::string_view("--set"));
-    return to_value(*table.get("v"), "--set", key);
-  } catch (const toml::parse_error&) {
+    table = toml::parse(std::string_view(text), std::string_view(origin));
+  } catch (const toml::parse_error& e) {
+    // A number TOML cannot hold (beyond 64 bits, "1_"): say so, for a numeric key,
+    // rather than call it a string.
+    const ParamSpec* spec = find_spec(key);
+    const bool numeric = spec && (spec->kind == Kind::integer || spec->kind == Kind::real || spec->kind == Kind::real_list);
+    const std::size_t digit = !raw.empty() && (raw[0] == '+' || raw[0] == '-') ? 1 : 0;
+    if (numeric && raw.size() > digit && ((raw[digit] >= '0' && raw[digit] <= '9') || raw[0] == '['))
+      throw ScenarioError(origin, 0, key,
+                          "expected " + expected_text(*spec) + ", got " + printable(raw) + " (invalid TOML: " +
+                              printable(e.description(), 200) + ")");
+    // Not TOML: a bare word, taken as a string, if it is one line of text.
+    for (const char c : raw)
+      if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f)
+        throw ScenarioError(origin, 0, key,
+                            "expected one TOML value (a bare word is a string of one line), got \"" +
+                                printable(raw) + "\" (invalid TOML: " + printable(e.description(), 200) + ")");
     return raw;
   }
+  // "1\nother.key = 2" parses, as two keys: the rest would be lost silently.
+  if (table.size() != 1 || !table.get("v"))
+    throw ScenarioError(origin, 0, key,
+                        "expected one TOML value, got \"" + printable(raw) +
+                            "\" (more than a value: the text goes on after it to set other keys)");
+  return to_value(*table.get("v"), origin, key, false);
 }
 
 }  // namespace
@@ -92,7 +114,7 @@ Scenario load_scenario_file(const std::filesystem::path& path) {
 
 void apply_value(Scenario& scenario, const std::string& key, const std::string& toml_value,
                  const std::string& origin_name) {
-  scenario.set(key, parse_override_value(key, toml_value), Origin{origin_name, 0});
+  scenario.set(key, parse_override_value(key, toml_value, origin_name), Origin{origin_name, 0});
 }
 
 void apply_override(Scenario& scenario, const std::string& assignment) {

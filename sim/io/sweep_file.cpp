@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "core/errors.hpp"
+#include "io/input_file.hpp"
 #include "io/toml_values.hpp"
 #include "scenario/parameter_spec.hpp"
 
@@ -33,7 +34,7 @@ class Reader {
     for (const auto& [k, node] : table) {
       const std::string key(k.str());
       if (std::find(allowed.begin(), allowed.end(), key) == allowed.end())
-        fail(&node, prefix + key, "unknown key (did you mean '" + prefix + nearest_of(key, allowed) + "'?)");
+        fail(&node, prefix + key, "unknown key (did you mean '" + prefix + printable(nearest_of(key, allowed)) + "'?)");
     }
   }
 
@@ -85,7 +86,7 @@ std::vector<std::pair<std::string, const toml::node*>> in_file_order(const toml:
 /// The spec of a varied key, or an error naming it.
 const ParamSpec& varied_spec(const Reader& r, const toml::node& node, const std::string& key) {
   const ParamSpec* spec = find_spec(key);
-  if (!spec) r.fail(&node, key, "unknown scenario key (did you mean '" + nearest_key(key) + "'?)");
+  if (!spec) r.fail(&node, key, "unknown scenario key (did you mean '" + printable(nearest_key(key)) + "'?)");
   if (fixed_by_sweep(key))
     r.fail(&node, key, "cannot be varied by a sweep (it changes the output's shape); set [sweep] days or "
                        "use scenarios with the same world and start date");
@@ -105,11 +106,12 @@ void read_settings(const Reader& r, const toml::table& sweep, SweepSpec& spec, c
     const auto v = node->value<double>();
     if (!v || !(*v > 0 && *v <= 1)) r.fail(node, p + "scale", "expected a number in (0, 1] (agents per person)");
     s.scale = *v;
+    spec.scale_line = line_of(*node);
   }
   const std::string seeds = r.text(sweep, "random_numbers", "independent", p);
   if (seeds == "independent") s.seeds = SeedPolicy::independent;
   else if (seeds == "common") s.seeds = SeedPolicy::common;
-  else r.fail(sweep.get("random_numbers"), p + "random_numbers", "expected \"independent\" or \"common\", got \"" + seeds + "\"");
+  else r.fail(sweep.get("random_numbers"), p + "random_numbers", "expected \"independent\" or \"common\", got \"" + printable(seeds) + "\"");
 
   const auto* scenarios = sweep.get("scenarios");
   if (!scenarios) r.fail(&sweep, p + "scenarios", "missing: list the base scenario files");
@@ -119,7 +121,11 @@ void read_settings(const Reader& r, const toml::table& sweep, SweepSpec& spec, c
   for (const auto& item : *arr) {
     const fs::path path = base_dir / item.as_string()->get();
     std::error_code ec;
-    if (!fs::is_regular_file(path, ec)) r.fail(&item, p + "scenarios", "no such scenario file: " + path.string());
+    const auto status = fs::status(path, ec);
+    if (!fs::exists(status)) r.fail(&item, p + "scenarios", "no such scenario file: " + printable(path.string(), 0));
+    if (!fs::is_regular_file(status))
+      r.fail(&item, p + "scenarios",
+             printable(path.string(), 0) + ": not a regular file (" + file_kind(status.type()) + ")");
     const fs::path canonical = fs::weakly_canonical(path, ec);
     spec.scenarios.push_back(ec ? path.string() : canonical.string());
     spec.scenario_lines.push_back(line_of(item));
@@ -149,7 +155,8 @@ void read_sample(const Reader& r, const toml::table& sample, SweepSpec& spec) {
   if (method == "latin_hypercube") spec.method = SampleMethod::latin_hypercube;
   else if (method == "sobol") spec.method = SampleMethod::sobol;
   else r.fail(sample.get("method") ? sample.get("method") : &sample, p + "method",
-              "expected \"latin_hypercube\" or \"sobol\"");
+              "expected \"latin_hypercube\" or \"sobol\", got " +
+                  (sample.get("method") ? "\"" + printable(method) + "\"" : std::string("none")));
   spec.samples = static_cast<int>(r.integer(sample, "points", 0, 1, max_sweep_points, p));
   if (!sample.get("points")) r.fail(&sample, p + "points", "missing: how many points to sample");
   const auto* ranges = r.table(sample, "ranges", p);

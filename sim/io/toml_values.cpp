@@ -8,7 +8,34 @@
 
 namespace licsim {
 
-Value to_value(const toml::node& node, const std::string& file, const std::string& key) {
+std::string toml_type_name(const toml::node& node) {
+  switch (node.type()) {
+    case toml::node_type::table: return "a table";
+    case toml::node_type::array: return node.is_array_of_tables() ? "an array of tables" : "an array";
+    case toml::node_type::string: return "a string";
+    case toml::node_type::integer: return "an integer";
+    case toml::node_type::floating_point: return "a number";
+    case toml::node_type::boolean: return "a boolean";
+    case toml::node_type::date: return "a TOML date/time value (a date)";
+    case toml::node_type::time: return "a TOML date/time value (a time of day)";
+    case toml::node_type::date_time: return "a TOML date/time value (a date and time)";
+    default: return "a value of no known TOML type";
+  }
+}
+
+namespace {
+
+/// The node as its TOML text (for a date: 2021-02-03), for messages.
+std::string toml_text_of(const toml::node& node) {
+  std::ostringstream out;
+  node.visit([&](const auto& n) { out << n; });
+  return out.str();
+}
+
+}  // namespace
+
+Value to_value(const toml::node& node, const std::string& file, const std::string& key, bool with_lines) {
+  const auto line_of = [with_lines](const toml::node& n) { return with_lines ? licsim::line_of(n) : 0; };
   if (auto v = node.as_boolean()) return v->get();
   if (auto v = node.as_integer()) return v->get();
   if (auto v = node.as_floating_point()) return v->get();
@@ -26,12 +53,17 @@ Value to_value(const toml::node& node, const std::string& file, const std::strin
       else if (auto f = item.as_floating_point()) out.push_back(f->get());
       else
         throw ScenarioError(file, line_of(item), key,
-                            "expected an array of numbers or of strings, got a mixed array");
+                            "expected an array of numbers or of strings, got an array holding " +
+                                toml_type_name(item));
     }
     return out;
   }
-  throw ScenarioError(file, line_of(node), key,
-                      "expected a number, string, boolean or array, got a date/time value");
+  std::string problem = "expected a number, string, boolean or array, got " + toml_type_name(node);
+  if (node.is_date() || node.is_time() || node.is_date_time()) {
+    const std::string text = toml_text_of(node);
+    problem += " " + printable(text) + "; write a date as a string: \"" + printable(text) + "\"";
+  }
+  throw ScenarioError(file, line_of(node), key, problem);
 }
 
 toml::table parse_toml_text(const std::string& text, const std::string& name) {

@@ -9,6 +9,9 @@
 
 #include "scenario/parameter_spec.hpp"
 
+#include "core/date.hpp"
+#include "core/errors.hpp"
+
 namespace licsim {
 
 namespace {
@@ -51,6 +54,7 @@ std::vector<ParamSpec> build_specs() {
   s.push_back(text("meta.description", {}, "one-sentence description of the scenario", "-"));
   s.push_back(text("simulation.start_date", {},
                    "calendar date of day 0 (YYYY-MM-DD); output days count from it", "-"));
+  s.back().date = true;
   s.push_back(integer("simulation.days", 1, 3650, "days",
                       "default simulated horizon (the CLI's --days overrides it)", "-"));
   s.push_back(integer("simulation.spinup_days", 0, 3650, "days",
@@ -475,7 +479,9 @@ std::vector<ParamSpec> build_specs() {
   }
   // --- regimes (each switched on by <name>.enabled, scheduled by dates) -----
   const auto date = [&](std::string key, std::string meaning) {
-    return text(std::move(key), {}, std::move(meaning) + " (YYYY-MM-DD; \"\" = none)", "scenario-specific");
+    auto spec = text(std::move(key), {}, std::move(meaning) + " (YYYY-MM-DD; \"\" = none)", "scenario-specific");
+    spec.date = spec.date_optional = true;
+    return spec;
   };
   const auto flag = [&](std::string key, std::string meaning, std::string source) {
     return ParamSpec{std::move(key), Kind::boolean, -inf, inf, 0, {}, true, "", std::move(meaning), std::move(source)};
@@ -700,21 +706,6 @@ bool matches(std::string_view pattern, std::string_view key) {
   }
 }
 
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diag = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t up = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diag = up;
-    }
-  }
-  return row[b.size()];
-}
-
 std::string fmt(double x) {
   std::ostringstream out;
   out << x;
@@ -734,11 +725,69 @@ const ParamSpec* find_spec(std::string_view key) {
   return nullptr;
 }
 
+std::size_t edit_distance_at_most(std::string_view a, std::string_view b, std::size_t limit) {
+  constexpr std::size_t unbounded = std::numeric_limits<std::size_t>::max();
+  const std::size_t over = limit == unbounded ? unbounded : limit + 1;
+  // Edits never touch a common prefix or suffix.
+  std::size_t p = 0;
+  while (p < a.size() && p < b.size() && a[p] == b[p]) ++p;
+  a.remove_prefix(p);
+  b.remove_prefix(p);
+  std::size_t q = 0;
+  while (q < a.size() && q < b.size() && a[a.size() - 1 - q] == b[b.size() - 1 - q]) ++q;
+  a.remove_suffix(q);
+  b.remove_suffix(q);
+  if (a.size() > b.size()) std::swap(a, b);
+  if (b.size() - a.size() > limit) return over;  // at least that many insertions
+  // Of a longer rest, its first and last edit_compare_chars / 2 characters are
+  // compared (a word typed before or after junk is still found); each character
+  // left out counts as one edit.
+  std::size_t extra = 0;
+  std::string a_window, b_window;
+  const auto window = [&](std::string_view& s, std::string& kept) {
+    if (s.size() <= edit_compare_chars) return;
+    extra += s.size() - edit_compare_chars;
+    kept.assign(s.substr(0, edit_compare_chars / 2));
+    kept.append(s.substr(s.size() - edit_compare_chars / 2));
+    s = kept;
+  };
+  window(a, a_window);
+  window(b, b_window);
+  if (extra > limit) return over;
+  const std::size_t m = a.size(), n = b.size();
+  if (m == 0) return n + extra <= limit ? n + extra : over;
+  // Banded dynamic programme (Ukkonen): only cells within k of the diagonal can
+  // lie on a path of cost <= k; stop as soon as a whole row exceeds k.
+  const std::size_t k = std::min(limit - extra, m + n);
+  const std::size_t inf = k + 1;
+  std::vector<std::size_t> row(n + 1, inf), next(n + 1, inf);
+  for (std::size_t j = 0; j <= std::min(n, k); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= m; ++i) {
+    std::fill(next.begin(), next.end(), inf);
+    const std::size_t lo = i > k ? i - k : 0;
+    const std::size_t hi = std::min(n, i + k);
+    std::size_t row_min = inf;
+    if (lo == 0) row_min = next[0] = i;
+    for (std::size_t j = std::max<std::size_t>(lo, 1); j <= hi; ++j) {
+      const std::size_t cell =
+          std::min({row[j] + 1, next[j - 1] + 1, row[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1), inf});
+      next[j] = cell;
+      row_min = std::min(row_min, cell);
+    }
+    if (row_min > k) return over;
+    std::swap(row, next);
+  }
+  return row[n] <= k ? row[n] + extra : over;
+}
+
 std::string nearest_of(std::string_view word, const std::vector<std::string>& candidates) {
+  constexpr std::size_t unbounded = std::numeric_limits<std::size_t>::max();
   std::string best;
-  std::size_t best_distance = std::numeric_limits<std::size_t>::max();
+  std::size_t best_distance = unbounded;
   for (const auto& c : candidates) {
-    const auto d = edit_distance(c, word);
+    if (best_distance == 0) break;
+    // Only a strictly closer candidate replaces the best: search below it.
+    const auto d = edit_distance_at_most(c, word, best_distance == unbounded ? unbounded : best_distance - 1);
     if (d < best_distance) {
       best_distance = d;
       best = c;
@@ -765,7 +814,11 @@ std::string nearest_key(std::string_view key) {
       pattern = pd == std::string_view::npos ? std::string_view{} : pattern.substr(pd + 1);
       rest = kd == std::string_view::npos ? std::string_view{} : rest.substr(kd + 1);
     }
-    const auto d = edit_distance(candidate, key);
+    if (best_distance == 0) break;
+    const auto d = edit_distance_at_most(candidate, key,
+                                         best_distance == std::numeric_limits<std::size_t>::max()
+                                             ? best_distance
+                                             : best_distance - 1);
     if (d < best_distance) {
       best_distance = d;
       best = candidate;
@@ -787,6 +840,9 @@ std::string kind_name(Kind kind) {
 }
 
 std::string expected_text(const ParamSpec& spec) {
+  if (spec.date)
+    return "a date YYYY-MM-DD (" + std::to_string(min_date_year) + " to " + std::to_string(max_date_year) + ")" +
+           (spec.date_optional ? " or \"\" (none)" : "");
   std::string text = kind_name(spec.kind);
   if (spec.kind == Kind::real_list && spec.list_size > 0)
     text = "an array of " + std::to_string(spec.list_size) + " numbers";
@@ -809,17 +865,7 @@ std::optional<std::string> check_value(const ParamSpec& spec, Value& value) {
   const auto in_range = [&](double x) {
     return std::isfinite(x) && x >= spec.min && x <= spec.max;
   };
-  const auto got = [&] {
-    std::string text = describe(value);  // long values are cut: an error message stays readable
-    if (text.size() > 120) {
-      std::size_t count = 0;
-      if (const auto* v = std::get_if<std::vector<double>>(&value)) count = v->size();
-      if (const auto* v = std::get_if<std::vector<std::string>>(&value)) count = v->size();
-      text = text.substr(0, 100) + "... (" +
-             (count ? std::to_string(count) + " values" : std::to_string(text.size()) + " characters") + ")";
-    }
-    return "expected " + expected_text(spec) + ", got " + text;
-  };
+  const auto got = [&] { return "expected " + expected_text(spec) + ", got " + describe_for_message(value); };
   switch (spec.kind) {
     case Kind::boolean:
       if (!std::holds_alternative<bool>(value)) return got();
@@ -829,7 +875,10 @@ std::optional<std::string> check_value(const ParamSpec& spec, Value& value) {
       if (!in_range(static_cast<double>(std::get<std::int64_t>(value)))) return got();
       return std::nullopt;
     case Kind::real:
-      if (auto* i = std::get_if<std::int64_t>(&value)) value = static_cast<double>(*i);
+      if (auto* i = std::get_if<std::int64_t>(&value)) {
+        if (!in_range(static_cast<double>(*i))) return got();  // quoted as written: an integer
+        value = static_cast<double>(*i);
+      }
       if (!std::holds_alternative<double>(value) || !in_range(std::get<double>(value)))
         return got();
       return std::nullopt;
@@ -839,6 +888,7 @@ std::optional<std::string> check_value(const ParamSpec& spec, Value& value) {
       if (!spec.choices.empty() &&
           std::find(spec.choices.begin(), spec.choices.end(), *s) == spec.choices.end())
         return got();
+      if (spec.date && !(spec.date_optional && s->empty()) && !parse_iso_date(*s)) return got();
       return std::nullopt;
     }
     case Kind::real_list: {
@@ -853,6 +903,36 @@ std::optional<std::string> check_value(const ParamSpec& spec, Value& value) {
       return std::nullopt;
   }
   return got();
+}
+
+std::string describe_for_message(const Value& value) {
+  const auto real = [](double d) {
+    std::string text = fmt(d);
+    // As written: a whole number that came as a real keeps its ".0".
+    if (std::isfinite(d) && text.find_first_of(".eEn") == std::string::npos) text += ".0";
+    return text;
+  };
+  std::string text;
+  std::size_t count = 0;
+  if (const auto* s = std::get_if<std::string>(&value)) return "\"" + printable(*s) + "\"";
+  if (const auto* d = std::get_if<double>(&value)) return real(*d);
+  if (const auto* v = std::get_if<std::vector<double>>(&value)) {
+    text = "[";
+    for (std::size_t i = 0; i < v->size() && text.size() <= 120; ++i) text += (i ? ", " : "") + real((*v)[i]);
+    text += "]";
+    count = v->size();
+  } else if (const auto* v = std::get_if<std::vector<std::string>>(&value)) {
+    text = "[";
+    for (std::size_t i = 0; i < v->size() && text.size() <= 120; ++i)
+      text += (i ? ", \"" : "\"") + printable((*v)[i]) + "\"";
+    text += "]";
+    count = v->size();
+  } else {
+    return describe(value);
+  }
+  // Long values are cut: an error message stays readable.
+  if (text.size() > 120) text = text.substr(0, 100) + "... (" + std::to_string(count) + " values)";
+  return text;
 }
 
 std::string describe(const Value& value) {

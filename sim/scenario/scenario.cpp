@@ -23,14 +23,13 @@ void Scenario::set(const std::string& key, Value value, const Origin& origin) {
   const ParamSpec* spec = find_spec(key);
   if (!spec) {
     throw ScenarioError(origin.file, origin.line, key,
-                        "unknown key (did you mean '" + nearest_key(key) + "'?)");
+                        "unknown key (did you mean '" + printable(nearest_key(key)) + "'?)");
   }
   if (auto problem = check_value(*spec, value))
     throw ScenarioError(origin.file, origin.line, key, *problem);
   if (spec->pattern.find('*') != std::string::npos) {
-    const auto member = family_member(key);
-    if (std::find(member_order_.begin(), member_order_.end(), member) == member_order_.end())
-      member_order_.push_back(member);
+    auto member = family_member(key);
+    if (member_seen_.insert(member).second) member_order_.push_back(std::move(member));
   }
   values_[key] = std::move(value);
   origins_[key] = origin;

@@ -6,6 +6,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "model/places.hpp"
@@ -74,6 +75,7 @@ class Scenario {
   std::map<std::string, Value> values_;
   std::map<std::string, Origin> origins_;
   std::vector<std::string> member_order_;  // "family.name" in order of appearance
+  std::unordered_set<std::string> member_seen_;  // the same, for a look-up in constant time
 };
 
 }  // namespace licsim

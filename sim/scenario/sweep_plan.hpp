@@ -51,6 +51,7 @@ struct SweepSpec {
   SweepSettings settings;
   std::vector<std::string> scenarios;  ///< absolute paths
   std::vector<int> scenario_lines;
+  int scale_line = 0;  ///< line of [sweep] scale (0: not given)
   std::vector<SweepAxis> grid;
   SampleMethod method = SampleMethod::none;
   int samples = 0;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <sstream>
 
 #include "core/errors.hpp"
 #include "core/random.hpp"
@@ -42,6 +43,12 @@ void check_base_scenarios(const SweepSpec& spec) {
     Scenario sc = load_scenario_file(spec.scenarios[i]);
     finalize_scenario(sc);
     check_scenario(sc);
+    if (const auto problem = scale_problem(sc, spec.settings.scale)) {
+      std::ostringstream scale;
+      scale << spec.settings.scale;
+      throw ScenarioError(spec.file, spec.scale_line, "sweep.scale",
+                          "is " + scale.str() + ", for " + spec.scenarios[i] + ": " + *problem);
+    }
     const std::string sig = shape_signature(sc, spec.settings.days);
     if (i == 0) first = sig;
     else if (sig != first)

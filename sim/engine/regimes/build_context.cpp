@@ -1,7 +1,9 @@
 #include "engine/regimes/build_context.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <map>
 #include <sstream>
 
 #include "core/errors.hpp"
@@ -12,7 +14,7 @@ namespace licsim {
 std::optional<int> RegimeBuildContext::day_of(const std::string& text) const {
   if (text.empty()) return std::nullopt;
   const auto date = parse_date(text);
-  if (!date) throw std::invalid_argument("expected a date YYYY-MM-DD, got \"" + text + "\"");
+  if (!date) throw std::invalid_argument("expected a date YYYY-MM-DD, got \"" + printable(text) + "\"");
   return static_cast<int>((std::chrono::sys_days{*date} - std::chrono::sys_days{start_}).count());
 }
 
@@ -30,11 +32,30 @@ Window RegimeBuildContext::window(const std::string& prefix) const {
   w.start = day_of_key(prefix + ".start_date").value_or(std::numeric_limits<int>::min() / 2);
   // An end date is the last day the rule applies.
   if (const auto end = day_of_key(prefix + ".end_date")) w.end = *end + 1;
-  if (w.end >= 0 && w.end <= w.start) {
-    const auto o = scenario.origin(prefix + ".end_date");
-    throw ScenarioError(o.file, o.line, prefix + ".end_date", "end_date is before start_date");
-  }
+  check_order(prefix + ".start_date", prefix + ".end_date");
   return w;
+}
+
+void RegimeBuildContext::check_order(const std::string& start_key, const std::string& end_key) const {
+  const auto first = day_of_key(start_key);
+  const auto last = day_of_key(end_key);
+  if (first && last && *last < *first) {
+    const auto o = scenario.origin(end_key);
+    throw ScenarioError(o.file, o.line, end_key,
+                        "end_date is before start_date (" + scenario.text(end_key) + " < " + start_key + " " +
+                            scenario.text(start_key) + ")");
+  }
+}
+
+void RegimeBuildContext::check_unique(const DataTable& t, const std::string& col) const {
+  const auto c = column(t, col);
+  std::map<std::string, std::size_t> first;  // value -> row
+  for (std::size_t r = 0; r < t.rows.size(); ++r) {
+    const auto [seen, fresh] = first.emplace(t.rows[r][c], r);
+    if (!fresh)
+      fail(t, r, col, "'" + printable(t.rows[r][c]) + "' appears twice (first at line " +
+                          std::to_string(t.row_lines[seen->second]) + ")");
+  }
 }
 
 const DataTable& RegimeBuildContext::table(const std::string& key) const {
@@ -62,7 +83,7 @@ std::size_t RegimeBuildContext::jurisdiction(const DataTable& t, std::size_t row
                                              const std::string& col) const {
   const auto& code = t.rows[row][column(t, col)];
   const auto idx = scenario.places.find(code);
-  if (!idx || !scenario.places.is_us(*idx)) fail(t, row, col, "unknown jurisdiction '" + code + "'");
+  if (!idx || !scenario.places.is_us(*idx)) fail(t, row, col, "unknown jurisdiction '" + printable(code) + "'");
   return *idx;
 }
 
@@ -74,7 +95,7 @@ std::optional<double> RegimeBuildContext::number(const DataTable& t, std::size_t
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
   if (ec != std::errc{} || end != text.data() + text.size() || !std::isfinite(v) || v < lo || v > hi) {
     std::ostringstream msg;
-    msg << "expected a number in [" << lo << ", " << hi << "], got '" << text << "'";
+    msg << "expected a number in [" << lo << ", " << hi << "], got '" << printable(text) << "'";
     fail(t, row, col, msg.str());
   }
   return v;
@@ -98,11 +119,20 @@ std::vector<std::size_t> RegimeBuildContext::codes(const std::string& key, bool 
   }
   std::istringstream in(text);
   std::string code;
+  int position = 0;
   while (std::getline(in, code, ',')) {
+    ++position;
     const auto idx = scenario.places.find(code);
     if (!idx || (us_only && !scenario.places.is_us(*idx))) {
       const auto o = scenario.origin(key);
-      throw ScenarioError(o.file, o.line, key, "unknown place code '" + code + "'");
+      throw ScenarioError(o.file, o.line, key,
+                          "unknown place code '" + printable(code) + "' (item " + std::to_string(position) + ")");
+    }
+    if (const auto dup = std::find(out.begin(), out.end(), *idx); dup != out.end()) {
+      const auto o = scenario.origin(key);
+      throw ScenarioError(o.file, o.line, key,
+                          "'" + code + "' is listed twice (items " + std::to_string(dup - out.begin() + 1) + " and " +
+                              std::to_string(position) + ")");
     }
     out.push_back(*idx);
   }

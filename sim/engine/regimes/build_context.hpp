@@ -27,6 +27,10 @@ class RegimeBuildContext {
   /// Window from `<prefix>.start_date` and `<prefix>.end_date` (end exclusive
   /// of the day after; "" = open).
   Window window(const std::string& prefix) const;
+  /// ScenarioError on `end_key` when both dates are set and the end comes before the start.
+  void check_order(const std::string& start_key, const std::string& end_key) const;
+  /// DataError naming both lines when a value of column `col` appears twice.
+  void check_unique(const DataTable& t, const std::string& col) const;
   /// Day index of a date text; nullopt when empty; throws `error` text on bad input.
   std::optional<int> day_of(const std::string& text) const;
 

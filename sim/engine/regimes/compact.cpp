@@ -30,6 +30,7 @@ class Compact final : public Regime {
                           "is " + std::to_string(count) + " but " + t.path + " lists only " +
                               std::to_string(t.rows.size()) + " states");
     }
+    ctx.check_unique(t, "code");
     for (std::size_t r = 0; r < t.rows.size(); ++r) {
       const auto j = ctx.jurisdiction(t, r, "code");
       if (count >= 0) {
@@ -39,7 +40,13 @@ class Compact final : public Regime {
       const auto join = ctx.date(t, r, "join_date");
       if (!join) RegimeBuildContext::fail(t, r, "join_date", "expected a date, got an empty field");
       Window w{*join, -1};
-      if (const auto leave = ctx.date(t, r, "leave_date")) w.end = *leave;
+      if (const auto leave = ctx.date(t, r, "leave_date")) {
+        if (*leave < *join)
+          RegimeBuildContext::fail(t, r, "leave_date",
+                                   "is before join_date (" + t.rows[r][RegimeBuildContext::column(t, "leave_date")] +
+                                       " < " + t.rows[r][RegimeBuildContext::column(t, "join_date")] + ")");
+        w.end = *leave;
+      }
       membership_[j] = w;
     }
   }

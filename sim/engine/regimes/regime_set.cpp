@@ -54,9 +54,12 @@ RegimeSet::RegimeSet(const Scenario& sc, const ModelParams& params, const Calend
   const auto it = std::find_if(params.specialties.begin(), params.specialties.end(),
                                [&](const SpecialtyParams& s) { return s.name == specialty; });
   if (it == params.specialties.end()) {
+    std::string specialty_list;
+    for (const auto& s : params.specialties) specialty_list += (specialty_list.empty() ? "'" : ", '") + s.name + "'";
     const auto o = sc.origin("exceptions.emergency_specialty");
     throw ScenarioError(o.file, o.line, "exceptions.emergency_specialty",
-                        "expected the name of a [specialty.<name>] table, got \"" + specialty + "\"");
+                        "expected the name of a [specialty.<name>] table (" + specialty_list + "), got \"" +
+                            printable(specialty) + "\"");
   }
   emergency_specialty_ = static_cast<std::size_t>(it - params.specialties.begin());
 
@@ -76,10 +79,26 @@ RegimeSet::RegimeSet(const Scenario& sc, const ModelParams& params, const Calend
     coverage_schedule_.emplace_back(start, coverage);
   }
   const auto flex_start = ctx.day_of_key("controlled_substances.flexibility_start_date");
+  ctx.check_order("controlled_substances.flexibility_start_date", "controlled_substances.flexibility_end_date");
   if (flex_start) {
     controlled_flexibility_ = {*flex_start, -1};
     if (const auto end = ctx.day_of_key("controlled_substances.flexibility_end_date"))
       controlled_flexibility_.end = *end + 1;
+  }
+}
+
+void RegimeSet::check_modules(const Scenario& sc, const ModelParams& params, const Calendar& calendar, int days) {
+  const RegimeBuildContext ctx(sc, params, calendar.start, days);
+  for (const auto& [name, make] : registry) {
+    if (sc.boolean(std::string(name) + ".enabled")) continue;  // built by the constructor
+    // A module switched off may leave its data file unnamed ("").
+    const std::string prefix = std::string(name) + ".";
+    bool unnamed_file = false;
+    for (auto it = sc.values().lower_bound(prefix); it != sc.values().end() && it->first.rfind(prefix, 0) == 0; ++it)
+      if (it->first.size() > 5 && it->first.compare(it->first.size() - 5, 5, "_file") == 0 &&
+          std::get<std::string>(it->second).empty())
+        unnamed_file = true;
+    if (!unnamed_file) make(ctx);
   }
 }
 

@@ -22,6 +22,12 @@ enum class OfferScope : std::uint8_t { any, in_person };
 class RegimeSet {
  public:
   RegimeSet(const Scenario& scenario, const ModelParams& params, const Calendar& calendar, int days);
+  /// Builds every regime module, switched on or not, and drops them: a module's
+  /// dates, windows and data files are checked even while it is off (a file
+  /// fixed only when the module is switched on would fail then, far from here).
+  /// A module switched off whose data file is "" (not named) is not built.
+  static void check_modules(const Scenario& scenario, const ModelParams& params, const Calendar& calendar,
+                            int days);
 
   // --- world ---------------------------------------------------------------
   std::vector<ExtraClinicianGroup> extra_clinicians() const;

@@ -26,13 +26,14 @@ class Registration final : public Regime {
     const auto& t = ctx.table("registration.pathways_file");
     const auto pathway_col = RegimeBuildContext::column(t, "pathway");
     const auto follow_col = RegimeBuildContext::column(t, "follow_up_only");
+    ctx.check_unique(t, "code");
     for (std::size_t r = 0; r < t.rows.size(); ++r) {
       const auto j = ctx.jurisdiction(t, r, "code");
       State& s = states_[j];
       const auto& kind = t.rows[r][pathway_col];
       if (kind == "registration") s.kind = Kind::registration;
       else if (kind == "special_license") s.kind = Kind::special_license;
-      else RegimeBuildContext::fail(t, r, "pathway", "expected registration or special_license, got '" + kind + "'");
+      else RegimeBuildContext::fail(t, r, "pathway", "expected registration or special_license, got '" + printable(kind) + "'");
       const Rules& rules = rules_[static_cast<std::size_t>(s.kind)];
       s.offered = true;
       s.start = ctx.date(t, r, "start_date").value_or(std::numeric_limits<int>::min() / 2);
@@ -44,7 +45,7 @@ class Registration final : public Regime {
       s.days_high = ctx.number(t, r, "processing_days_high", 0, 3650).value_or(rules.days_high);
       if (s.days_low > s.days_high) RegimeBuildContext::fail(t, r, "processing_days_low", "exceeds processing_days_high");
       const auto& flag = t.rows[r][follow_col];
-      if (flag != "true" && flag != "false") RegimeBuildContext::fail(t, r, "follow_up_only", "expected true or false, got '" + flag + "'");
+      if (flag != "true" && flag != "false") RegimeBuildContext::fail(t, r, "follow_up_only", "expected true or false, got '" + printable(flag) + "'");
       s.follow_up_only = flag == "true";
     }
   }

@@ -12,14 +12,21 @@ class Waiver final : public Regime {
   explicit Waiver(const RegimeBuildContext& ctx) : abroad_ok_(ctx.scenario.boolean("waiver.clinicians_abroad_eligible")) {
     const int start = ctx.day_of_key("waiver.start_date").value_or(0);
     const auto default_end = ctx.day_of_key("waiver.default_end_date");
+    ctx.check_order("waiver.start_date", "waiver.default_end_date");
     // End dates are the last day a waiver applied.
     windows_.assign(ctx.scenario.places.us.size(), Window{start, default_end ? *default_end + 1 : -1});
     if (ctx.scenario.text("waiver.end_dates_file").empty()) return;
     const auto& t = ctx.table("waiver.end_dates_file");
+    ctx.check_unique(t, "code");
+    const auto first = ctx.day_of_key("waiver.start_date");
     for (std::size_t r = 0; r < t.rows.size(); ++r) {
       const auto j = ctx.jurisdiction(t, r, "code");
       const auto end = ctx.date(t, r, "end_date");
       if (!end) RegimeBuildContext::fail(t, r, "end_date", "expected a date, got an empty field");
+      if (first && *end < *first)
+        RegimeBuildContext::fail(t, r, "end_date",
+                                 "is before waiver.start_date (" + t.rows[r][RegimeBuildContext::column(t, "end_date")] +
+                                     " < " + ctx.scenario.text("waiver.start_date") + ")");
       windows_[j].end = std::max(start, *end + 1);
     }
   }
