@@ -61,10 +61,9 @@ void as_shard(const fs::path& input) {
 }
 
 void as_point_file(const fs::path& input) {
-  // A point file lives in the sweep's own work folder, where licsim checks
-  // for damage, not for forgery: a resealed input is probed first, as a
-  // forged file would have to be, and what passes is read as --resume reads.
-  licsim::probe_hdf5_file(input);
+  // A point file lives in the sweep's own work folder, where licsim checks for
+  // damage, not forgery: it is read as --resume reads only once the probe in
+  // LLVMFuzzerTestOneInput passed, as a forged file would have to.
   const auto& plan = one_point_plan();
   const std::string text = licsim::plan_to_toml(plan);
   if (!licsim::is_point_file(input, licsim::plan_hash(text), 0)) return;  // the point would run again
@@ -99,9 +98,22 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     } catch (const licsim::Error&) {
     }
   }
-  quietly(as_run_file, input);
-  quietly(as_shard, input);
-  quietly(as_point_file, input);
+  // Probed once here: a file the probe refuses (a crash or hang of HDF5 in
+  // the child) is refused by every reader, each after its own probe.
+  bool probed = true;
+  try {
+    licsim::verify_seal(input);
+    licsim::probe_hdf5_file(input);
+  } catch (const licsim::Error&) {
+    probed = false;
+  }
+  if (probed) {
+    quietly(as_run_file, input);
+    quietly(as_shard, input);
+    quietly(as_point_file, input);
+  } else {
+    quietly(as_run_file, input);  // refused at the seal, or probed and refused again
+  }
   std::error_code ec;
   for (const char* name : {"input.h5", "merged.h5", "resumed.h5"}) fs::remove(scratch(name), ec);
   return 0;

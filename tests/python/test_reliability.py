@@ -594,3 +594,16 @@ def test_a_forged_file_that_crashes_hdf5_is_refused(cli, tmp_path):
     proc = _merge(cli, tmp_path / "out.h5", forged)
     assert proc.returncode == 2 and f"{forged}: {expected}" in proc.stderr
     assert not (tmp_path / "out.h5").exists()
+
+
+def test_a_forged_file_that_hangs_hdf5_is_refused_in_bounded_time(tmp_path):
+    # Found by fuzz_result_files: HDF5 does not finish reading this resealed file; the probe's
+    # child is killed at the limit (10 s plus 10 s per 100 MiB) and the file refused.
+    import gzip
+
+    forged = tmp_path / "endless.h5"
+    forged.write_bytes(gzip.decompress((SOURCE_DIR / "tests/fuzz/files/forged_endless_read.h5.gz").read_bytes()))
+    start = time.monotonic()
+    with pytest.raises(ValueError, match=re.escape(f"{forged}: cannot be read: HDF5 does not finish reading")):
+        licsim.open(forged)
+    assert time.monotonic() - start < 60  # the limit, not HDF5, ended it (a bound, not a timing)
