@@ -118,7 +118,7 @@ void visit_group(hid_t group, int depth) {
 
 /// What the child does: read everything, then exit without atexit handlers
 /// (HDF5's clean-up of a file it failed on can itself crash).
-[[noreturn]] void probe_in_child(const char* path) {
+[[noreturn]] void probe_in_child(const char* path, const std::function<void()>& reader) {
   for (int sig : {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT}) ::signal(sig, SIG_DFL);  // die, do not report
 #ifdef LICSIM_UNDER_ASAN
   __sanitizer_set_death_callback(child_memory_error);
@@ -136,6 +136,12 @@ void visit_group(hid_t group, int depth) {
     }
     H5Fclose(file);
   }
+  if (reader) {
+    try {
+      reader();
+    } catch (const Error&) {  // a refusal: the caller's own reading reports it
+    }
+  }
   ::_exit(0);
 }
 
@@ -147,7 +153,7 @@ double now_seconds() {
 
 }  // namespace
 
-void probe_hdf5_file(const std::filesystem::path& path) {
+void probe_hdf5_file(const std::filesystem::path& path, const std::function<void()>& reader) {
   const std::string name = path.string();
   std::error_code ec;
   const auto bytes = std::filesystem::file_size(path, ec);
@@ -156,7 +162,7 @@ void probe_hdf5_file(const std::filesystem::path& path) {
   const double limit = 10.0 + 10.0 * static_cast<double>(ec ? 0 : bytes) / (100.0 * (1 << 20));
   const pid_t child = ::fork();
   if (child < 0) throw DataError(name + ": cannot check the file (fork: " + std::strerror(errno) + ")");
-  if (child == 0) probe_in_child(path.c_str());
+  if (child == 0) probe_in_child(path.c_str(), reader);
   const double start = now_seconds();
   int status = 0;
   for (long wait_ns = 100000;;) {

@@ -10,6 +10,7 @@
 // again by the caller; the seal keeps every damaged file from HDF5, so only a
 // file crafted to pass it could (docs/reliability.md).
 #include <filesystem>
+#include <functional>
 
 namespace licsim {
 
@@ -19,6 +20,10 @@ namespace licsim {
 /// by AddressSanitizer, or does not finish within a time proportional to its
 /// size. HDF5 errors in the child are not failures: the caller's own reads
 /// report them.
-void probe_hdf5_file(const std::filesystem::path& path);
+/// `reader`, when given, runs in the child too, after the walk: what the
+/// caller is about to do (HDF5's behaviour on a forged file depends on the
+/// order of its reads, so the walk alone can pass a file the caller's reads
+/// would hang on). Its licsim errors are not failures.
+void probe_hdf5_file(const std::filesystem::path& path, const std::function<void()>& reader = {});
 
 }  // namespace licsim

@@ -273,7 +273,16 @@ hid_t open_file(const fs::path& path, FileOrigin origin) {
     if (seal.format != output_format_version)
       throw DataError(path.string() + ": result format version " + std::to_string(seal.format) + "; this licsim reads " +
                       std::to_string(output_format_version));
-    if (origin == FileOrigin::given_by_user) probe_hdf5_file(path);  // a forged file crashes a child, not this process
+    // A forged file crashes or hangs a child, not this process; the child also
+    // reads what merge reads of a shard (HDF5 on forged data depends on order).
+    if (origin == FileOrigin::given_by_user)
+      probe_hdf5_file(path, [&] {
+        const hid_t f = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+        if (f < 0) return;
+        Handle owner(f, H5Fclose, "file");
+        (void)read_layout(f, true);
+        (void)read_record(f, 0);
+      });
   } catch (const DataError& e) {
     throw OutputError(e.what());
   }
