@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import signal
+import time
 import tomllib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -39,6 +41,42 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _probe_python_reads(p: Path, group: str | None) -> None:
+    """Do this module's reads of ``p`` (root attributes, then ``group`` with xarray) in a forked
+    child first, as the engine's probe does for its own reads (sim/io/hdf5_probe.hpp): HDF5 trusts
+    the structures it reads, and a file forged past licsim's seal that crashes or hangs h5py then
+    costs the child, not this process. Raises ValueError naming the file when the child dies or
+    does not finish within 10 s plus 10 s per 100 MiB."""
+    if not hasattr(os, "fork"):
+        return
+    limit = 10.0 + 10.0 * p.stat().st_size / (100 * 2**20)
+    pid = os.fork()
+    if pid == 0:  # the child: read, then leave without clean-up (HDF5's may crash on such a file)
+        try:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), 2)
+            with h5py.File(p, "r") as f:
+                {name: f.attrs[name] for name in f.attrs}
+            if group is not None:
+                xr.load_dataset(p, group=group, engine="h5netcdf")
+        except BaseException:
+            pass
+        os._exit(0)
+    deadline = time.monotonic() + limit
+    while True:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            break
+        if time.monotonic() > deadline:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            raise ValueError(f"{p}: cannot be read: h5py does not finish reading its structures (a forged or "
+                             "damaged file)")
+        time.sleep(0.005)
+    if not os.WIFEXITED(status) or os.WEXITSTATUS(status) != 0:
+        raise ValueError(f"{p}: cannot be read: h5py fails on its structures (the process that checked it "
+                         f"ended with status {status}: a forged or damaged file)")
+
+
 def check_result_file(path: PathLike, group: str | None = None) -> Path:
     """Check that ``path`` is a licsim result file (and holds ``group``); return it as a Path.
 
@@ -58,6 +96,7 @@ def check_result_file(path: PathLike, group: str | None = None) -> Path:
         _core.check_result_file(os.fspath(p))
     except _core.DataError as e:
         raise ValueError(str(e)) from None
+    _probe_python_reads(p, group)
     with h5py.File(p, "r") as f:
         missing = [a for a in REQUIRED_ATTRS if a not in f.attrs]
         if missing:

@@ -607,3 +607,18 @@ def test_a_forged_file_that_hangs_hdf5_is_refused_in_bounded_time(tmp_path):
     with pytest.raises(ValueError, match=re.escape(f"{forged}: cannot be read: HDF5 does not finish reading")):
         licsim.open(forged)
     assert time.monotonic() - start < 60  # the limit, not HDF5, ended it (a bound, not a timing)
+
+
+def test_python_reads_are_probed_in_a_child_first(small_run, monkeypatch):
+    # What xarray would do to a forged file, made to happen: the fork's child inherits the patch
+    # and dies (or never finishes); this process refuses the file by name and survives.
+    monkeypatch.setattr(analysis.results.xr, "load_dataset", lambda *a, **k: os.abort())
+    with pytest.raises(ValueError, match=re.escape(f"{small_run.path}: cannot be read: h5py fails on its structures")):
+        licsim.open(small_run.path)
+    monkeypatch.setattr(analysis.results.xr, "load_dataset", lambda *a, **k: time.sleep(3600))
+    start = time.monotonic()
+    with pytest.raises(ValueError, match="h5py does not finish reading its structures"):
+        licsim.open(small_run.path)
+    assert time.monotonic() - start < 60
+    monkeypatch.undo()
+    assert licsim.open(small_run.path).sizes["replicate"] == small_run.replicates
