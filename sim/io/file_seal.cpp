@@ -16,8 +16,6 @@ namespace licsim {
 
 namespace {
 
-constexpr char magic[] = "licsim sealed file\n";
-
 /// A file descriptor closed on scope exit.
 struct Fd {
   int fd;
@@ -56,7 +54,7 @@ std::uint32_t crc_from(int fd, std::uint64_t offset, std::uint64_t& count, const
 std::string header_text(int format, std::uint64_t bytes, std::uint32_t crc) {
   char hex[9];
   std::snprintf(hex, sizeof hex, "%08x", crc);
-  return std::string(magic) + "format " + std::to_string(format) + "\nbytes " + std::to_string(bytes) + "\ncrc32 " +
+  return std::string(seal_magic) + "format " + std::to_string(format) + "\nbytes " + std::to_string(bytes) + "\ncrc32 " +
          hex + "\n";
 }
 
@@ -118,7 +116,7 @@ Seal verify_seal(const std::filesystem::path& path) {
     got += n;
   }
   static constexpr unsigned char hdf5_signature[8] = {0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
-  if (head.compare(0, sizeof magic - 1, magic) != 0) {
+  if (head.compare(0, sizeof seal_magic - 1, seal_magic) != 0) {
     if (got >= 8 && std::memcmp(head.data(), hdf5_signature, 8) == 0)
       throw DataError(name +
                       ": not a licsim result file (an HDF5 file without licsim's seal: written by another program, "
@@ -127,7 +125,7 @@ Seal verify_seal(const std::filesystem::path& path) {
   }
   if (got < static_cast<ssize_t>(seal_bytes))
     throw DataError(name + ": cannot be read: the licsim file is truncated (" + std::to_string(got) + " bytes)");
-  std::size_t at = sizeof magic - 1;
+  std::size_t at = sizeof seal_magic - 1;
   std::uint64_t format = 0, bytes = 0, crc = 0;
   const bool well_formed = field(head, at, "format", 10, format) && field(head, at, "bytes", 10, bytes) &&
                            field(head, at, "crc32", 16, crc) && format <= 1000000 && crc <= 0xffffffffULL &&

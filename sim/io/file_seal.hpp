@@ -21,6 +21,9 @@ namespace licsim {
 /// (HDF5's user block; a power of two of at least 512, as HDF5 requires).
 inline constexpr std::uint64_t seal_bytes = 512;
 
+/// The seal's first line: how a licsim file (or its temporary, once sealed) begins.
+inline constexpr char seal_magic[] = "licsim sealed file\n";
+
 /// Writes the seal of `path` (created with a user block of seal_bytes and
 /// closed by HDF5) for result format `format`. Throws OutputError.
 void seal_file(const std::filesystem::path& path, int format);

@@ -68,6 +68,12 @@ herr_t read_attribute(hid_t obj, const char* name, const H5A_info_t*, void*) {
   return 0;
 }
 
+/// Every attribute of an object, by name and by creation order (readers use both).
+void read_attributes(hid_t obj) {
+  H5Aiterate2(obj, H5_INDEX_NAME, H5_ITER_INC, nullptr, read_attribute, nullptr);
+  H5Aiterate2(obj, H5_INDEX_CRT_ORDER, H5_ITER_INC, nullptr, read_attribute, nullptr);
+}
+
 herr_t visit_scale(hid_t, unsigned, hid_t scale, void*) {
   char name[256];
   H5Iget_name(scale, name, sizeof name);
@@ -92,16 +98,17 @@ void read_dataset(hid_t dset) {
 
 void visit_group(hid_t group, int depth);
 
-/// One link of a group: its object's attributes (by name and by creation
-/// order), then its values or its members. Failures do not stop the walk.
+/// One link of a group: a dataset's attributes and values, or a group's
+/// attributes and members. Failures do not stop the walk.
 herr_t visit_link(hid_t group, const char* name, const H5L_info_t* link, void* depth) {
   if (link->type != H5L_TYPE_HARD) return 0;
   const hid_t obj = H5Oopen(group, name, H5P_DEFAULT);
   if (obj < 0) return 0;
-  H5Aiterate2(obj, H5_INDEX_NAME, H5_ITER_INC, nullptr, read_attribute, nullptr);
-  H5Aiterate2(obj, H5_INDEX_CRT_ORDER, H5_ITER_INC, nullptr, read_attribute, nullptr);
   const H5I_type_t kind = H5Iget_type(obj);
-  if (kind == H5I_DATASET) read_dataset(obj);
+  if (kind == H5I_DATASET) {
+    read_attributes(obj);
+    read_dataset(obj);
+  }
   if (kind == H5I_GROUP) visit_group(obj, *static_cast<int*>(depth) + 1);
   H5Oclose(obj);
   return 0;
@@ -111,7 +118,7 @@ void visit_group(hid_t group, int depth) {
   if (depth > 16) return;  // licsim files are two levels deep; a forged cycle stops here
   H5G_info_t info;
   H5Gget_info(group, &info);
-  H5Aiterate2(group, H5_INDEX_NAME, H5_ITER_INC, nullptr, read_attribute, nullptr);
+  read_attributes(group);
   H5Literate(group, H5_INDEX_NAME, H5_ITER_INC, nullptr, visit_link, &depth);
   H5Literate(group, H5_INDEX_CRT_ORDER, H5_ITER_INC, nullptr, visit_link, &depth);
 }

@@ -113,6 +113,17 @@ hid_t dimension_text(hid_t group, const std::string& name, const std::vector<std
   return dset;
 }
 
+std::vector<std::string> children(hid_t group) {
+  std::vector<std::string> names;
+  H5Literate(group, H5_INDEX_NAME, H5_ITER_INC, nullptr,
+             [](hid_t, const char* name, const H5L_info_t*, void* out) -> herr_t {
+               static_cast<std::vector<std::string>*>(out)->push_back(name);
+               return 0;
+             },
+             &names);
+  return names;
+}
+
 hid_t sealed_file_plist() {
   const hid_t fcpl = H5Pcreate(H5P_FILE_CREATE);
   if (fcpl < 0 || H5Pset_userblock(fcpl, seal_bytes) < 0) throw OutputError("HDF5: cannot reserve the file's seal");

@@ -45,6 +45,9 @@ void attr_scalar(hid_t obj, const std::string& name, T value, hid_t type) {
 
 hid_t group_plist();
 
+/// The names of a group's links, in name order (empty if it cannot be read).
+std::vector<std::string> children(hid_t group);
+
 /// File creation properties of every licsim HDF5 file: a user block of
 /// seal_bytes for the seal (io/file_seal.hpp).
 hid_t sealed_file_plist();

@@ -19,6 +19,7 @@
 #include "engine/model_params.hpp"
 #include "engine/resources.hpp"
 #include "io/data_files.hpp"
+#include "io/file_seal.hpp"
 #include "io/scenario_file.hpp"
 #include "model/authority.hpp"
 #include "model/types.hpp"
@@ -165,12 +166,11 @@ std::vector<std::filesystem::path> remove_stale_temporaries(const std::filesyste
     if (ours && st.st_size > 0) {
       static constexpr unsigned char signature[8] = {0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
       static constexpr unsigned char zeros[8] = {};
-      static constexpr unsigned char sealed[8] = {'l', 'i', 'c', 's', 'i', 'm', ' ', 's'};  // io/file_seal.hpp
       const auto n = ::pread(fd, head, sizeof head, 0);
       ours = (n == static_cast<ssize_t>(sizeof head) || n == st.st_size) &&
              (std::memcmp(head, signature, static_cast<std::size_t>(n)) == 0 ||
               std::memcmp(head, zeros, static_cast<std::size_t>(n)) == 0 ||
-              std::memcmp(head, sealed, static_cast<std::size_t>(n)) == 0);
+              std::memcmp(head, seal_magic, static_cast<std::size_t>(n)) == 0);
     }
     ::close(fd);
     if (ours && ::unlink(it->path().c_str()) == 0) removed.push_back(it->path());

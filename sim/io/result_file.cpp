@@ -11,6 +11,7 @@
 #include "core/errors.hpp"
 #include "io/file_seal.hpp"
 #include "io/hdf5_probe.hpp"
+#include "io/hdf5_util.hpp"
 #include "io/output_checks.hpp"
 
 namespace licsim {
@@ -56,14 +57,7 @@ herr_t scale_length_visitor(hid_t, unsigned, hid_t scale, void* out) {
 /// values are numbers or strings), or nothing. A file forged or damaged into
 /// inconsistent shapes is refused here rather than read as data.
 std::optional<std::string> inconsistent_variable(hid_t group) {
-  std::vector<std::string> names;
-  H5Literate(group, H5_INDEX_NAME, H5_ITER_INC, nullptr,
-             [](hid_t, const char* n, const H5L_info_t*, void* out) -> herr_t {
-               static_cast<std::vector<std::string>*>(out)->push_back(n);
-               return 0;
-             },
-             &names);
-  for (const auto& var : names) {
+  for (const auto& var : children(group)) {
     Closer dset{H5Dopen2(group, var.c_str(), H5P_DEFAULT), H5Dclose};
     if (dset.id < 0) return "'" + var + "' is not a readable variable";
     Closer type{H5Dget_type(dset.id), H5Tclose};

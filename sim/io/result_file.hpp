@@ -1,7 +1,8 @@
 #pragma once
-// Recognising a licsim result file before reading it: an HDF5 file with the
-// root attribute licsim_format_version of a version this build reads, and the
-// four groups. Truncated, foreign and newer files are refused by name.
+// Recognising a licsim result file before reading it: its seal (io/file_seal.hpp)
+// of a format this build reads, a child process that read it all without
+// crashing (io/hdf5_probe.hpp), the root attributes, the four groups and shapes
+// that agree with their dimensions. Anything else is refused by name.
 #include <filesystem>
 #include <string>
 

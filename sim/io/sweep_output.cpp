@@ -122,17 +122,6 @@ std::vector<std::pair<std::string, std::string>> text_attributes(hid_t obj) {
   return out;
 }
 
-std::vector<std::string> children(hid_t group) {
-  std::vector<std::string> names;
-  H5Literate(group, H5_INDEX_NAME, H5_ITER_INC, nullptr,
-             [](hid_t, const char* name, const H5L_info_t*, void* out) -> herr_t {
-               static_cast<std::vector<std::string>*>(out)->push_back(name);
-               return 0;
-             },
-             &names);
-  return names;
-}
-
 bool is_group(hid_t parent, const std::string& name) {
   H5O_info_t info;
 #if H5_VERSION_GE(1, 12, 0)
