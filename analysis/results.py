@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import faulthandler
 import os
 import signal
 import time
@@ -53,6 +54,7 @@ def _probe_python_reads(p: Path, group: str | None) -> None:
     pid = os.fork()
     if pid == 0:  # the child: read, then leave without clean-up (HDF5's may crash on such a file)
         try:
+            faulthandler.disable()  # its report of the child's crash is the parent's to give
             os.dup2(os.open(os.devnull, os.O_WRONLY), 2)
             with h5py.File(p, "r") as f:
                 {name: f.attrs[name] for name in f.attrs}

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Seeds for tests/fuzz/fuzz_result_files: a small run file, a shard and a point
+# Seeds for tests/fuzz/fuzz_result_files, of a world of two states
+# (tests/fuzz/tiny_world: the smallest files licsim writes): a run file, a shard and a point
 # file of a one-point sweep, each twice (first byte 0: as written; 1: sealed
 # again after the fuzzer's changes).
 # Usage: scripts/fuzz_seeds.sh LICSIM FUZZ_RESULT_FILES OUTDIR
@@ -10,11 +11,11 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$out"
 export SOURCE_DATE_EPOCH=1700000000 OMP_NUM_THREADS=1
-"$licsim" run tests/python/quick/state_only.toml --scale 0.00002 --days 3 -q -o "$work/run.h5"
+"$licsim" run tests/fuzz/tiny_world/tiny.toml --scale 0.0002 --days 3 -q -o "$work/run.h5"
 cat > "$work/sweep.toml" <<TOML
 [sweep]
-scenarios = ["$PWD/tests/python/quick/state_only.toml"]
-scale = 0.00002
+scenarios = ["$PWD/tests/fuzz/tiny_world/tiny.toml"]
+scale = 0.0002
 days = 3
 [grid]
 "compact.loq_fee_usd" = [700, 1400, 2100]

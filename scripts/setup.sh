@@ -8,7 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(build-essential cmake ninja-build pkg-config
+packages=(build-essential cmake ninja-build pkg-config ccache
           libeigen3-dev libboost-program-options-dev libhdf5-dev libtomlplusplus-dev zlib1g-dev
           doctest-dev pybind11-dev librandom123-dev python3-dev python3-venv
           libboost-dev libopenmpi-dev openmpi-bin

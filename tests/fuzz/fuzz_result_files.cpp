@@ -37,7 +37,7 @@ fs::path scratch(const std::string& name) {
 /// A one-point plan for reading the input as that point's file.
 const licsim::SweepPlan& one_point_plan() {
   static const licsim::SweepPlan plan = licsim::make_plan(licsim::load_sweep_string(
-      "[sweep]\nscenarios = [\"tests/python/quick/state_only.toml\"]\nscale = 0.00002\ndays = 3\n"
+      "[sweep]\nscenarios = [\"tests/fuzz/tiny_world/tiny.toml\"]\nscale = 0.0002\ndays = 3\n"
       "[grid]\n\"compact.loq_fee_usd\" = [700]\n",
       "<fuzz>", LICSIM_SOURCE_DIR));
   return plan;

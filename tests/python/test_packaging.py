@@ -9,6 +9,7 @@ environment by a .pth file pointing at this interpreter's site-packages.
 from __future__ import annotations
 
 import os
+import shutil
 import site
 import subprocess
 import sys
@@ -28,9 +29,19 @@ def _run(*args, env=None, cwd=None, timeout=600):
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory):
     out = tmp_path_factory.mktemp("wheelhouse")
-    build = tmp_path_factory.mktemp("wheel-build")
+    # At the depth of build/release under the source tree: with ccache (CMakeLists.txt) the
+    # wheel's compiler calls are build/release's, and its objects are reused.
+    # The same compiler too: ccache tells c++ from g++.
+    build = SOURCE_DIR / "build" / "wheel-test"
+    shutil.rmtree(build, ignore_errors=True)
+    same_compiler = []
+    cache = SOURCE_DIR / "build" / "release" / "CMakeCache.txt"
+    if cache.is_file():
+        same_compiler = [f"-Ccmake.define.{line.split(':', 1)[0]}={line.split('=', 1)[1]}"
+                         for line in cache.read_text().splitlines()
+                         if line.startswith(("CMAKE_CXX_COMPILER:", "CMAKE_C_COMPILER:"))]
     _run(sys.executable, "-m", "pip", "wheel", "--no-build-isolation", "--no-deps", "--no-index",
-         "--disable-pip-version-check", "-q", "-w", out, "-C", f"build-dir={build}", SOURCE_DIR)
+         "--disable-pip-version-check", "-q", "-w", out, "-C", f"build-dir={build}", *same_compiler, SOURCE_DIR)
     (path,) = out.glob("licsim-*.whl")
     return path
 
