@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/errors.hpp"
+#include "io/file_kind.hpp"
 
 namespace licsim {
 
@@ -23,15 +24,6 @@ struct Fd {
     if (fd >= 0) ::close(fd);
   }
 };
-
-std::string kind_of(mode_t mode) {
-  if (S_ISDIR(mode)) return "a folder";
-  if (S_ISFIFO(mode)) return "a FIFO";
-  if (S_ISCHR(mode)) return "a character device";
-  if (S_ISBLK(mode)) return "a block device";
-  if (S_ISSOCK(mode)) return "a socket";
-  return "not a regular file";
-}
 
 /// CRC-32 of the bytes of `fd` from `offset` to its end; how many were read in `count`.
 std::uint32_t crc_from(int fd, std::uint64_t offset, std::uint64_t& count, const std::string& name) {
@@ -105,7 +97,7 @@ Seal verify_seal(const std::filesystem::path& path) {
   }
   struct stat st {};
   if (::fstat(f.fd, &st) != 0) throw DataError(name + ": cannot read: " + std::strerror(errno));
-  if (!S_ISREG(st.st_mode)) throw DataError(name + ": not a licsim file (" + kind_of(st.st_mode) + ")");
+  if (!S_ISREG(st.st_mode)) throw DataError(name + ": not a licsim file (" + file_kind_of_mode(st.st_mode) + ")");
   std::string head(seal_bytes, '\0');
   ssize_t got = 0;
   while (got < static_cast<ssize_t>(seal_bytes)) {

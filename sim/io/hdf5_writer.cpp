@@ -17,6 +17,7 @@
 #include "core/errors.hpp"
 #include "core/version.hpp"
 #include "io/data_files.hpp"
+#include "io/file_kind.hpp"
 #include "io/file_seal.hpp"
 #include "io/hdf5_util.hpp"
 #include "io/output_checks.hpp"
@@ -323,22 +324,6 @@ std::string created_utc_now() {
   return buf;
 }
 
-namespace {
-
-std::string file_kind(std::filesystem::file_type type) {
-  using std::filesystem::file_type;
-  switch (type) {
-    case file_type::directory: return "a directory";
-    case file_type::fifo: return "a FIFO";
-    case file_type::character: return "a character device";
-    case file_type::block: return "a block device";
-    case file_type::socket: return "a socket";
-    default: return "not a regular file";
-  }
-}
-
-}  // namespace
-
 void check_output_path(const std::filesystem::path& path, bool force, const std::vector<std::filesystem::path>& inputs) {
   namespace fs = std::filesystem;
   std::error_code ec;
@@ -353,7 +338,7 @@ void check_output_path(const std::filesystem::path& path, bool force, const std:
                       (fs::exists(path, lec) ? "" : " that names nothing") +
                       "; licsim does not replace links: name the file itself");
   }
-  if (own.type() == fs::file_type::directory) throw OutputError(path.string() + ": is a directory");
+  if (own.type() == fs::file_type::directory) throw OutputError(path.string() + ": is " + file_kind(own.type()));
   if (fs::exists(own)) {
     if (own.type() != fs::file_type::regular)
       throw OutputError(path.string() + ": is " + file_kind(own.type()) +

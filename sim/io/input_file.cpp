@@ -8,37 +8,17 @@
 #include <cerrno>
 #include <cstring>
 
+#include "io/file_kind.hpp"
+
 namespace licsim {
 
 namespace {
-
-const char* kind_of(mode_t mode) {
-  if (S_ISDIR(mode)) return "a folder";
-  if (S_ISFIFO(mode)) return "a pipe";
-  if (S_ISCHR(mode)) return "a character device";
-  if (S_ISBLK(mode)) return "a block device";
-  if (S_ISSOCK(mode)) return "a socket";
-  return "not a plain file";
-}
 
 std::string mib(std::uintmax_t bytes) {
   return std::to_string(bytes >> 20) + "." + std::to_string(((bytes & 0xfffff) * 10) >> 20) + " MiB";
 }
 
 }  // namespace
-
-std::string file_kind(std::filesystem::file_type type) {
-  using std::filesystem::file_type;
-  switch (type) {
-    case file_type::directory: return "a folder";
-    case file_type::fifo: return "a pipe";
-    case file_type::character: return "a character device";
-    case file_type::block: return "a block device";
-    case file_type::socket: return "a socket";
-    case file_type::symlink: return "a symbolic link";
-    default: return "not a plain file";
-  }
-}
 
 std::optional<std::string> read_input_file(const std::filesystem::path& path, std::string& problem) {
   // O_NONBLOCK: opening a FIFO must not wait for a writer.
@@ -57,7 +37,7 @@ std::optional<std::string> read_input_file(const std::filesystem::path& path, st
     return std::nullopt;
   }
   if (!S_ISREG(st.st_mode)) {
-    problem = std::string("not a regular file (") + kind_of(st.st_mode) + ")";
+    problem = std::string("not a regular file (") + file_kind_of_mode(st.st_mode) + ")";
     return std::nullopt;
   }
   const auto size = static_cast<std::uintmax_t>(st.st_size);

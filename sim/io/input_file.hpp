@@ -17,9 +17,6 @@ inline constexpr std::uintmax_t max_input_file_bytes = std::uintmax_t{16} << 20;
 /// regular file (a folder)", "too large: ...").
 std::optional<std::string> read_input_file(const std::filesystem::path& path, std::string& problem);
 
-/// "a folder", "a character device", "a pipe"... for a file that is not regular.
-std::string file_kind(std::filesystem::file_type type);
-
 /// The most segments of any dotted key in TOML text (`[a.b.c]` and
 /// `a.b.c = 1` have 3), with its line, found by a linear scan that skips
 /// strings and comments. toml++ recurses once per segment, so deeper keys are

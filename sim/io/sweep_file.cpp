@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "core/errors.hpp"
+#include "io/file_kind.hpp"
 #include "io/input_file.hpp"
 #include "io/toml_values.hpp"
 #include "scenario/parameter_spec.hpp"

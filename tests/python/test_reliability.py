@@ -85,7 +85,7 @@ def test_a_fifo_as_base_file_does_not_hang(run_cli, tmp_path):
     (tmp_path / "s.toml").write_text('base = "fifo.toml"\n')
     result = run_cli("validate", tmp_path / "s.toml", timeout=30)
     assert result.returncode == 2
-    assert "fifo.toml: not a regular file (a pipe)" in result.stderr
+    assert "fifo.toml: not a regular file (a FIFO)" in result.stderr
 
 
 def test_conflicting_modules_are_explained_not_refused(run_cli, tmp_path):
@@ -188,9 +188,9 @@ def test_an_unwritable_or_missing_folder_is_reported_before_the_run(run_cli, tmp
     result = run_cli("run", SCENARIO, "-o", tmp_path / "no" / "such" / "out.h5")
     assert result.returncode == 2 and "does not exist" in result.stderr
     result = run_cli("run", SCENARIO, "-o", tmp_path)
-    assert result.returncode == 2 and "is a directory" in result.stderr
+    assert result.returncode == 2 and "is a folder" in result.stderr
     result = run_cli("run", SCENARIO, "-o", tmp_path, "--force")
-    assert result.returncode == 2 and "is a directory" in result.stderr
+    assert result.returncode == 2 and "is a folder" in result.stderr
     if os.geteuid() != 0:  # root writes anywhere
         locked = tmp_path / "locked"
         locked.mkdir(mode=0o500)

@@ -43,7 +43,7 @@ TEST_CASE("only regular files of bounded size are read, and nothing blocks") {
   std::filesystem::remove(fifo);
   REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
   CHECK_FALSE(read_input_file(fifo, problem));  // would wait for a writer
-  CHECK(problem == "not a regular file (a pipe)");
+  CHECK(problem == "not a regular file (a FIFO)");
 
   const auto big = scratch("big.toml");
   {
