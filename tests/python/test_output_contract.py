@@ -6,7 +6,10 @@ Everything here reads files with plain h5py/xarray, as a user without licsim wou
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
+import subprocess
+import sys
 import tomllib
 
 import h5py
@@ -391,3 +394,27 @@ def test_created_utc_is_iso_without_source_date_epoch(run_cli, tmp_path):
         created = f.attrs["created_utc"]
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", created)
     assert created != "2023-11-14T22:13:20Z"
+
+
+def test_the_byte_identity_script_finds_a_changed_output(tmp_path):
+    """scripts/byte_identity.py (issue 17's check that a refactoring changes no output): a record
+    checks clean against the same tree, and a digest that differs is reported with exit 1."""
+    from conftest import SOURCE_DIR, find_cli
+
+    script = [sys.executable, SOURCE_DIR / "scripts" / "byte_identity.py"]
+    common = ["--licsim", find_cli(), "--scenarios", "state_only", "imlc"]
+    record = tmp_path / "before.json"
+    done = subprocess.run([*map(str, script), "record", str(record), "--days", "5", *map(str, common)],
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    reference = json.loads(record.read_text())
+    assert sorted(reference["digests"]) == ["imlc", "state_only"] and reference["threads"] == [1, 2]
+    assert reference["digests"]["state_only"]["1"] != reference["digests"]["state_only"]["2"]  # seeds matter
+    same = subprocess.run([*map(str, script), "check", str(record), "--licsim", str(find_cli())],
+                          capture_output=True, text=True)
+    assert same.returncode == 0 and "all 4 runs byte-identical" in same.stdout, same.stderr
+    reference["digests"]["imlc"]["2"] = "0" * 64
+    record.write_text(json.dumps(reference))
+    changed = subprocess.run([*map(str, script), "check", str(record), "--licsim", str(find_cli())],
+                             capture_output=True, text=True)
+    assert changed.returncode == 1 and "output changed for imlc seed 2" in changed.stderr
