@@ -42,6 +42,12 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _shown(value: Any) -> str:
+    """A path, a name from a file or an error text as a message may quote it: control bytes and
+    terminal escapes written out, as the engine's messages do (licsim::printable)."""
+    return _core.printable(str(value), 0)
+
+
 def _probe_python_reads(p: Path, group: str | None) -> None:
     """Do this module's reads of ``p`` (root attributes, then ``group`` with xarray) in a forked
     child first, as the engine's probe does for its own reads (sim/io/hdf5_probe.hpp): HDF5 trusts
@@ -71,11 +77,11 @@ def _probe_python_reads(p: Path, group: str | None) -> None:
         if time.monotonic() > deadline:
             os.kill(pid, signal.SIGKILL)
             os.waitpid(pid, 0)
-            raise ValueError(f"{p}: cannot be read: h5py does not finish reading its structures (a forged or "
+            raise ValueError(f"{_shown(p)}: cannot be read: h5py does not finish reading its structures (a forged or "
                              "damaged file)")
         time.sleep(0.005)
     if not os.WIFEXITED(status) or os.WEXITSTATUS(status) != 0:
-        raise ValueError(f"{p}: cannot be read: h5py fails on its structures (the process that checked it "
+        raise ValueError(f"{_shown(p)}: cannot be read: h5py fails on its structures (the process that checked it "
                          f"ended with status {status}: a forged or damaged file)")
 
 
@@ -90,7 +96,7 @@ def check_result_file(path: PathLike, group: str | None = None) -> Path:
     """
     p = Path(path)
     if not p.is_file():
-        raise FileNotFoundError(f"{p}: no such file")
+        raise FileNotFoundError(f"{_shown(p)}: no such file")
     # The engine's own check (sim/io/result_file.hpp), before HDF5 parses anything: the seal
     # (a damaged, truncated, foreign or edited file is refused by name), the format version,
     # and shapes that agree with their dimensions.
@@ -102,10 +108,10 @@ def check_result_file(path: PathLike, group: str | None = None) -> Path:
     with h5py.File(p, "r") as f:
         missing = [a for a in REQUIRED_ATTRS if a not in f.attrs]
         if missing:
-            raise ValueError(f"{p}: not a licsim result file (no root attribute {', '.join(missing)})")
+            raise ValueError(f"{_shown(p)}: not a licsim result file (no root attribute {', '.join(missing)})")
         if group is not None and not isinstance(f.get(group), h5py.Group):
-            present = ", ".join(k for k in f if isinstance(f[k], h5py.Group)) or "none"
-            raise ValueError(f"{p}: no group '{group}' in this licsim result file (groups: {present})")
+            present = ", ".join(_shown(k) for k in f if isinstance(f[k], h5py.Group)) or "none"
+            raise ValueError(f"{_shown(p)}: no group '{_shown(group)}' in this licsim result file (groups: {present})")
     return p
 
 
@@ -141,7 +147,7 @@ def open_result(path: PathLike, group: str = "metrics") -> xr.Dataset:
                 if name in f.attrs:
                     ds.attrs[name] = _plain(f.attrs[name])
     except OSError as e:  # damage past the file's structure (a chunk cut short)
-        raise ValueError(f"{p}: cannot be read: the licsim result file is damaged ({e})") from None
+        raise ValueError(f"{_shown(p)}: cannot be read: the licsim result file is damaged ({_shown(e)})") from None
     ds.attrs["source"] = str(p)
     return ds
 

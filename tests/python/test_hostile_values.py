@@ -392,6 +392,30 @@ def test_whatever_the_cli_echoes_is_escaped(run_cli, tmp_path):
     assert not path.exists() and "\x1b" not in result.stderr
 
 
+def test_python_messages_about_result_files_are_escaped(tmp_path):
+    """licsim.open quotes a path and what a file holds as the engine does: a file named with a
+    terminal escape, missing or a forged HDF5 file with an escape in a group name, never
+    prints the escape itself."""
+    import h5py
+
+    from conftest import reseal
+
+    missing = tmp_path / "gone\x1b[2J.h5"
+    with pytest.raises(FileNotFoundError) as err:
+        licsim.open(missing)
+    assert "\x1b" not in str(err.value) and "gone\\x1b[2J.h5: no such file" in str(err.value)
+    forged = tmp_path / "forged\x1b]0;t\x07.h5"
+    with h5py.File(forged, "w", userblock_size=512) as f:
+        for name in ("licsim_format_version", "licsim_version", "scenario_toml", "seed", "replicates", "scale"):
+            f.attrs[name] = licsim._core.output_format_version if name == "licsim_format_version" else 1
+        f.create_group("\x1b[31mred")
+    reseal(forged, licsim._core.output_format_version)
+    with pytest.raises((ValueError, licsim.DataError)) as err:
+        licsim.open(forged, "metrics")
+    message = str(err.value)
+    assert "\x1b" not in message and "\x07" not in message and "\\x1b" in message, message
+
+
 @pytest.mark.parametrize("key,value,pattern", [
     ("simulation.days", 10**30, r"expected an integer in \[1, 3650\], got 1000000000000000000000000000000 \(invalid TOML: "
                                 r".*not representable in 64 bits\)"),
