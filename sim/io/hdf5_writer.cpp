@@ -302,8 +302,16 @@ OutputMetadata make_metadata(const Scenario& scenario, const std::string& scenar
   // The stored scenario records the horizon actually run.
   Scenario resolved = scenario;
   resolved.set("simulation.days", static_cast<std::int64_t>(days), Origin{"--days", 0});
-  OutputMetadata meta{to_toml(resolved), scenario_file, scenario.jurisdictions_csv, scenario.foreign_locations_csv,
-                      seed, replicates, scale, created_utc_now(), days, {}};
+  OutputMetadata meta;
+  meta.scenario_toml = to_toml(resolved);
+  meta.scenario_file = scenario_file;
+  meta.jurisdictions_csv = scenario.jurisdictions_csv;
+  meta.foreign_locations_csv = scenario.foreign_locations_csv;
+  meta.seed = seed;
+  meta.replicates = replicates;
+  meta.scale = scale;
+  meta.created_utc = created_utc_now();
+  meta.days = days;
   for (const auto& [key, table] : scenario.tables) {
     std::string name = key.substr(0, key.size() - 5) + "_csv";  // "compact.members_file" -> "compact_members_csv"
     for (char& ch : name)
