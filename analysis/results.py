@@ -19,8 +19,8 @@ from .. import _core
 
 PathLike = Union[str, "os.PathLike[str]"]
 
-#: Groups every licsim result file holds.
-GROUPS = ("metrics", "breakdown", "flows", "regimes")
+#: Groups every licsim result file holds (the output schema's, ``licsim schema``).
+GROUPS = tuple(g["name"] for g in _core.output_schema)
 
 #: Root attributes that mark a file as a licsim result.
 REQUIRED_ATTRS = ("licsim_format_version", "licsim_version", "scenario_toml", "seed", "replicates", "scale")

@@ -1,7 +1,6 @@
 // licsim._core: the Python face of the engine. The only place that sees pybind11.
 // It calls the same load/run/write functions as the CLI, so both write the same file;
 // the curated API is the pure-Python package around it (bindings/licsim).
-#include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
@@ -15,17 +14,14 @@
 #include "core/errors.hpp"
 #include "core/version.hpp"
 #include "engine/engine.hpp"
-#include "engine/metrics.hpp"
 #include "engine/results.hpp"
 #include "engine/scenario_check.hpp"
-#include "engine/summary.hpp"
 #include "engine/resources.hpp"
 #include "io/hdf5_writer.hpp"
 #include "io/output_checks.hpp"
 #include "io/result_file.hpp"
 #include "io/scenario_file.hpp"
-#include "model/authority.hpp"
-#include "model/types.hpp"
+#include "run.hpp"
 
 namespace py = pybind11;
 
@@ -33,13 +29,6 @@ namespace {
 
 /// (dotted key, value in TOML syntax) pairs, applied in order.
 using Assignments = std::vector<std::pair<std::string, std::string>>;
-
-/// A finished run: the engine's Results and the metadata a file of it carries.
-/// NumPy views of the arrays keep it alive through a capsule.
-struct Run {
-  licsim::Results results;
-  licsim::OutputMetadata meta;
-};
 
 licsim::Scenario load_file(const std::string& path) { return licsim::load_scenario_file(path); }
 
@@ -141,76 +130,6 @@ std::shared_ptr<Run> run(const licsim::Scenario& scenario, std::uint64_t seed, i
   }
   if (callbacks.error) throw *callbacks.error;  // a progress callback failed on the last day
   return out;
-}
-
-void save(const Run& run, const std::string& path, bool force) {
-  licsim::check_output_path(path, force);
-  licsim::OutputMetadata meta = run.meta;
-  meta.created_utc = licsim::created_utc_now();  // when written, as the CLI does
-  py::gil_scoped_release release;
-  licsim::write_results(path, run.results, meta, force);
-}
-
-/// A read-only NumPy view of one of the run's arrays; the capsule keeps the run alive.
-py::array view(const std::shared_ptr<Run>& run, const std::vector<double>& data, std::vector<py::ssize_t> shape);
-
-/// A monthly array [replicate, month, jurisdiction, ...tail] as a read-only view.
-py::array monthly_view(const std::shared_ptr<Run>& run, const std::vector<double>& data,
-                       std::initializer_list<py::ssize_t> tail) {
-  const auto& x = run->results;
-  std::vector<py::ssize_t> shape = {x.replicates, x.months, static_cast<py::ssize_t>(x.jurisdictions.size())};
-  shape.insert(shape.end(), tail);
-  return view(run, data, std::move(shape));
-}
-
-py::array view(const std::shared_ptr<Run>& run, const std::vector<double>& data, std::vector<py::ssize_t> shape) {
-  py::ssize_t size = 1;
-  for (auto n : shape) size *= n;
-  if (static_cast<std::size_t>(size) != data.size())
-    throw std::logic_error("licsim._core: array size does not match its documented layout");
-  auto* keep = new std::shared_ptr<Run>(run);
-  py::capsule owner(keep, [](void* p) { delete static_cast<std::shared_ptr<Run>*>(p); });
-  py::array_t<double> array(std::move(shape), data.data(), owner);
-  py::detail::array_proxy(array.ptr())->flags &= ~py::detail::npy_api::NPY_ARRAY_WRITEABLE_;
-  return array;
-}
-
-/// [replicate, period, jurisdiction, payer, area, user kind] of one users array.
-py::array users_view(const std::shared_ptr<Run>& run, const licsim::Results::UserCounts& users) {
-  const auto& x = run->results;
-  return view(run, users.counts, {x.replicates, users.size(), static_cast<py::ssize_t>(x.jurisdictions.size()), licsim::payer_count,
-                          licsim::area_count, licsim::user_kind_count});
-}
-
-template <class Array>
-py::tuple names(const Array& array) {
-  py::list out;
-  for (const auto& name : array) out.append(py::str(std::string(name)));
-  return py::tuple(out);
-}
-
-template <class Array>
-py::tuple metric_table(const Array& table) {
-  py::list out;
-  for (const auto& info : table)
-    out.append(py::make_tuple(std::string(info.name), std::string(info.units),
-                              info.basis == licsim::Basis::board ? "board" : "patient_home",
-                              std::string(info.description), info.is_count()));
-  return py::tuple(out);
-}
-
-py::list headline_rows(const licsim::Results& results) {
-  py::list rows;
-  for (const auto& row : licsim::headline(results)) {
-    py::dict d;
-    d["metric"] = row.name;
-    d["units"] = row.units;
-    d["mean"] = row.mean;
-    d["low"] = row.low;
-    d["high"] = row.high;
-    rows.append(d);
-  }
-  return rows;
 }
 
 }  // namespace
@@ -334,96 +253,11 @@ PYBIND11_MODULE(_core, m) {
         "return (format version, licsim version).");
   m.attr("output_format_version") = licsim::output_format_version;
 
-  py::class_<Run, std::shared_ptr<Run>>(m, "Run", "The results of a finished run (see licsim.Result).")
-      .def_property_readonly("replicates", [](const Run& r) { return r.results.replicates; })
-      .def_property_readonly("days", [](const Run& r) { return r.results.days; })
-      .def_property_readonly("months", [](const Run& r) { return r.results.months; })
-      .def_property_readonly("patients", [](const Run& r) { return r.results.patients; })
-      .def_property_readonly("clinicians", [](const Run& r) { return r.results.clinicians; })
-      .def_property_readonly("licensed_clinicians", [](const Run& r) { return r.results.licensed_clinicians; })
-      .def_property_readonly("start_date", [](const Run& r) { return r.results.start_date; })
-      .def_property_readonly("jurisdictions", [](const Run& r) { return r.results.jurisdictions; })
-      .def_property_readonly("places", [](const Run& r) { return r.results.places; })
-      .def_property_readonly("specialties", [](const Run& r) { return r.results.specialties; })
-      .def_property_readonly("month_start_day", [](const Run& r) { return r.results.month_start_day; })
-      .def_property_readonly("seed", [](const Run& r) { return r.meta.seed; })
-      .def_property_readonly("scale", [](const Run& r) { return r.meta.scale; })
-      .def_property_readonly("scenario_file", [](const Run& r) { return r.meta.scenario_file; })
-      .def_property_readonly("scenario_toml", [](const Run& r) { return r.meta.scenario_toml; })
-      .def_property_readonly("daily", [](const std::shared_ptr<Run>& r) {
-        const auto& x = r->results;
-        return view(r, x.daily, {x.replicates, x.days, static_cast<py::ssize_t>(x.jurisdictions.size()),
-                                 licsim::daily_metric_count});
-      }, "[replicate, day, jurisdiction, daily metric] (wait_days_mean slot holds the sum of waits)")
-      .def_property_readonly("breakdown", [](const std::shared_ptr<Run>& r) {
-        const auto& x = r->results;
-        return view(r, x.breakdown, {x.replicates, x.months, static_cast<py::ssize_t>(x.jurisdictions.size()),
-                                     licsim::payer_count, licsim::area_count,
-                                     static_cast<py::ssize_t>(x.specialties.size()), licsim::breakdown_metric_count});
-      }, "[replicate, month, jurisdiction, payer, area, specialty, breakdown metric]")
-      .def_property_readonly("flows", [](const std::shared_ptr<Run>& r) {
-        const auto& x = r->results;
-        const auto places = static_cast<py::ssize_t>(x.places.size());
-        return view(r, x.flows, {x.replicates, x.months, places, places, licsim::modality_count});
-      }, "[replicate, month, patient location, clinician location, modality]")
-      .def_property_readonly("home_flows", [](const std::shared_ptr<Run>& r) {
-        const auto& x = r->results;
-        return view(r, x.home_flows, {x.replicates, x.months, static_cast<py::ssize_t>(x.jurisdictions.size()),
-                                      licsim::payer_count, static_cast<py::ssize_t>(x.places.size()),
-                                      licsim::modality_count});
-      }, "[replicate, month, patient's home jurisdiction, payer, clinician location, modality]")
-      .def("users", [](const std::shared_ptr<Run>& r, int period) {
-        if (period < 0 || period >= licsim::user_period_count) throw py::index_error("no such user period");
-        return users_view(r, r->results.users[static_cast<std::size_t>(period)]);
-      }, py::arg("period"),
-      "[replicate, period, jurisdiction, payer, area, user kind] of user_period_names[period]")
-      .def("user_period_start_day", [](const Run& r, int period) {
-        if (period < 0 || period >= licsim::user_period_count) throw py::index_error("no such user period");
-        return r.results.users[static_cast<std::size_t>(period)].start_day;
-      }, py::arg("period"), "first simulated day of each period of user_period_names[period]")
-      .def_property_readonly("patients_by_cell", [](const std::shared_ptr<Run>& r) {
-        const auto& x = r->results;
-        return view(r, x.patients_by_cell,
-                    {static_cast<py::ssize_t>(x.jurisdictions.size()), licsim::payer_count, licsim::area_count});
-      }, "[jurisdiction, payer, area]: simulated patients")
-      .def_property_readonly("by_authority", [](const std::shared_ptr<Run>& r) {
-        return monthly_view(r, r->results.by_authority, {licsim::authority_count, 2});
-      }, "[replicate, month, jurisdiction, authority, (encounters, adverse events)]")
-      .def_property_readonly("by_pathway", [](const std::shared_ptr<Run>& r) {
-        return monthly_view(r, r->results.by_pathway, {licsim::pathway_count, 4});
-      }, "[replicate, month, jurisdiction, pathway, (applications, granted, days sum, active)]")
-      .def_property_readonly("disruptions", [](const std::shared_ptr<Run>& r) {
-        return monthly_view(r, r->results.disruptions, {licsim::disruption_outcome_count});
-      }, "[replicate, month, jurisdiction, outcome]")
-      .def_property_readonly("harm_causes", [](const std::shared_ptr<Run>& r) {
-        return monthly_view(r, r->results.harm_causes, {licsim::harm_cause_count});
-      }, "[replicate, month, jurisdiction, cause]")
-      .def_property_readonly("wait_quantiles", [](const std::shared_ptr<Run>& r) {
-        return monthly_view(r, r->results.wait_quantiles, {static_cast<py::ssize_t>(licsim::wait_quantile_levels.size())});
-      }, "[replicate, month, jurisdiction, wait quantile (p50, p90)]: days from arrival to service")
-      .def("headline", [](const Run& r) { return headline_rows(r.results); },
-           "Headline rows (metric, units, mean, low, high), as `licsim run` prints them.")
-      .def("save", &save, py::arg("path"), py::arg("force") = false,
-           "Write the HDF5 file `licsim run` writes (write_results with the run's metadata).");
+  bind_run(m);
 
   m.def("run", &run, py::arg("scenario"), py::arg("seed") = 1, py::arg("replicates") = 1, py::arg("threads") = 0,
         py::arg("scale") = 0.001, py::arg("days") = 0, py::arg("progress") = py::none(),
         py::arg("progress_interval") = 0.1,
         "Simulate a finalized scenario with the GIL released; `progress(done, total)` is called at most "
         "every `progress_interval` seconds (and after the last day).");
-
-  // Vocabularies and metric tables, so that Python labels arrays exactly as the file does.
-  m.attr("daily_metrics") = metric_table(licsim::daily_metrics);
-  m.attr("breakdown_metrics") = metric_table(licsim::breakdown_metrics);
-  m.attr("user_metrics") = metric_table(licsim::user_metrics);
-  m.attr("user_period_names") = names(licsim::user_period_names);
-  m.attr("payer_names") = names(licsim::payer_names);
-  m.attr("area_names") = names(licsim::area_names);
-  m.attr("modality_names") = names(licsim::modality_names);
-  m.attr("age_band_names") = names(licsim::age_band_names);
-  m.attr("authority_names") = names(licsim::authority_names);
-  m.attr("pathway_names") = names(licsim::pathway_names);
-  m.attr("wait_quantile_names") = names(licsim::wait_quantile_names);
-  m.attr("disruption_outcome_names") = names(licsim::disruption_outcome_names);
-  m.attr("harm_cause_names") = names(licsim::harm_cause_names);
 }

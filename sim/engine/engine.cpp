@@ -17,6 +17,7 @@
 #include "engine/care.hpp"
 #include "engine/locums.hpp"
 #include "engine/model_params.hpp"
+#include "engine/output_schema.hpp"
 #include "engine/population.hpp"
 #include "engine/regimes/regime_set.hpp"
 #include "engine/resources.hpp"
@@ -113,7 +114,7 @@ void count_users(Results& r, int replicate, int month, const std::vector<CarePar
   }
 }
 
-/// The calendar periods of the output months (first day and index), and room for the counts.
+/// The calendar periods of the output months (first day and index).
 void set_user_periods(Results& r, const Calendar& calendar) {
   for (std::size_t p = 0; p < user_period_count; ++p) {
     auto& u = r.users[p];
@@ -127,7 +128,6 @@ void set_user_periods(Results& r, const Calendar& calendar) {
       last = index;
       u.of_month.push_back(u.size() - 1);
     }
-    u.counts.assign(static_cast<std::size_t>(r.replicates) * static_cast<std::size_t>(u.size()) * r.user_cells(), 0.0);
   }
 }
 
@@ -340,26 +340,11 @@ Results run(const Scenario& scenario, const RunOptions& options) {
   for (std::size_t p = 0; p < scenario.places.size(); ++p)
     results.places.push_back(scenario.places.code(p));
   for (const auto& s : params.specialties) results.specialties.push_back(s.name);
-  const std::size_t n_us = results.jurisdictions.size();
-  const std::size_t n_places = results.places.size();
-  const auto reps = static_cast<std::size_t>(options.replicates);
-  const auto months = static_cast<std::size_t>(results.months);
-  results.daily.assign(reps * static_cast<std::size_t>(days) * n_us * daily_metric_count, 0.0);
-  results.breakdown.assign(reps * months * n_us * payer_count * area_count *
-                               params.specialties.size() * breakdown_metric_count,
-                           0.0);
-  results.flows.assign(reps * months * n_places * n_places * modality_count, 0.0);
-  results.home_flows.assign(reps * months * n_us * payer_count * n_places * modality_count, 0.0);
   set_user_periods(results, calendar);
-  results.patients_by_cell.assign(n_us * payer_count * area_count, 0.0);
+  allocate_results(results);  // every array, from the output schema
   for (const Stratum& st : population.strata())
     results.patients_by_cell[(static_cast<std::size_t>(st.home) * payer_count + st.payer) * area_count + st.rural] +=
         static_cast<double>(st.size);
-  results.by_authority.assign(reps * months * n_us * authority_count * 2, 0.0);
-  results.by_pathway.assign(reps * months * n_us * pathway_count * 4, 0.0);
-  results.disruptions.assign(reps * months * n_us * disruption_outcome_count, 0.0);
-  results.harm_causes.assign(reps * months * n_us * harm_cause_count, 0.0);
-  results.wait_quantiles.assign(reps * months * n_us * wait_quantile_levels.size(), 0.0);
 
   long days_done = 0;
   for (int r = 0; r < options.replicates; ++r)

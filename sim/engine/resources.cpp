@@ -16,6 +16,7 @@
 #include "engine/calendar.hpp"
 #include "engine/care.hpp"
 #include "engine/model_params.hpp"
+#include "engine/output_schema.hpp"
 #include "engine/population.hpp"
 #include "engine/results.hpp"
 #include "engine/workforce.hpp"
@@ -141,6 +142,20 @@ std::string MemoryEstimate::describe() const {
   return out.str();
 }
 
+Extents planned_extents(const Scenario& sc, const ModelParams& params, int replicates, int days) {
+  Extents x;
+  x.replicates = replicates;
+  x.days = days;
+  x.months = days / 28.0 + 2.0;  // when the start date does not parse (the run will say so)
+  if (const auto start = parse_date(params.start_date)) x.months = Calendar(*start, std::clamp(days, 1, 36500)).months();
+  x.jurisdictions = static_cast<double>(sc.places.us.size());
+  x.places = static_cast<double>(sc.places.size());
+  x.specialties = static_cast<double>(params.specialties.size());
+  // Calendar quarters, half-years and years: each partial one at either end is one more.
+  x.periods = {x.months, x.months / 3 + 2, x.months / 6 + 2, days / 365.0 + 2};
+  return x;
+}
+
 MemoryEstimate estimate_memory(const Scenario& sc, const RunOptions& options) {
   const ModelParams params = read_model_params(sc);
   const auto& places = sc.places;
@@ -191,28 +206,12 @@ MemoryEstimate estimate_memory(const Scenario& sc, const RunOptions& options) {
                           vector_slack * sizeof(ClinicianId) * (3.0 + licenses) +
                           vector_slack * sizeof(Expiry) * licenses;
 
-  // Results of every replicate (doubles), and the writer's largest conversion buffer.
-  double months = static_cast<double>(days) / 28.0 + 2.0;
-  if (const auto start = parse_date(params.start_date))
-    months = Calendar(*start, std::clamp(days, 1, 36500)).months();
-  const double reps = options.replicates;
-  const double n_us = static_cast<double>(places.us.size());
-  const double n_places = static_cast<double>(places.size());
-  const double n_spec = static_cast<double>(params.specialties.size());
-  const double daily = reps * days * n_us * double(daily_metric_count);
-  const double breakdown = reps * months * n_us * double(payer_count) * double(area_count) * n_spec * double(breakdown_metric_count);
-  const double flows = reps * months * n_places * n_places * double(modality_count) +
-                       reps * months * n_us * double(payer_count) * n_places * double(modality_count);  // by home
-  // Users by month, quarter, half-year and year (each partial period one more).
-  const double users = reps * (months + months / 3 + months / 6 + days / 365.0 + 6) * n_us * double(payer_count) *
-                       double(area_count) * double(user_kind_count);
-  const double monthly = reps * months * n_us *
-                         (double(authority_count) * 2 + double(pathway_count) * 4 + double(disruption_outcome_count) + double(harm_cause_count));
-  // The writer holds writer_batch_values values (or one variable, when larger)
+  // Results of every replicate (doubles, from the output schema), and the
+  // writer's buffer: writer_batch_values values (or one variable, when larger)
   // as doubles, and their compressed chunks, at most as large again.
-  const double largest_variable = std::max({daily / double(daily_metric_count), breakdown / double(breakdown_metric_count),
-                                            flows, double(writer_batch_values)});
-  const double results = 8.0 * (daily + breakdown + flows + users + monthly) + 16.0 * largest_variable;
+  const Extents extents = planned_extents(sc, params, options.replicates, days);
+  const double results =
+      results_bytes(extents) + 16.0 * std::max(largest_variable_values(extents), double(writer_batch_values));
   e.results_bytes = static_cast<std::uint64_t>(std::min(results, 1.8e19));
   return e;
 }

@@ -26,6 +26,12 @@ struct MemoryEstimate {
   std::string describe() const;
 };
 
+struct Extents;
+struct ModelParams;
+/// The output's extents a run of `days` days will have (months from the
+/// calendar, calendar periods bounded), before it runs.
+Extents planned_extents(const Scenario& scenario, const ModelParams& params, int replicates, int days);
+
 /// The estimate for a complete scenario and run settings (days 0: the scenario's).
 MemoryEstimate estimate_memory(const Scenario& scenario, const RunOptions& options);
 

@@ -14,49 +14,20 @@
 
 #include "core/atomic_file.hpp"
 #include "core/errors.hpp"
-#include "engine/calendar.hpp"
-#include "engine/metrics.hpp"
 #include "engine/model_params.hpp"
+#include "engine/output_schema.hpp"
 #include "engine/resources.hpp"
 #include "io/data_files.hpp"
 #include "io/file_seal.hpp"
 #include "io/scenario_file.hpp"
-#include "model/authority.hpp"
-#include "model/types.hpp"
 
 namespace licsim {
 
 namespace {
 
-/// What the file's size depends on.
-struct OutputShape {
-  double replicates = 0, days = 0, months = 0, n_us = 0, n_places = 0, n_spec = 0;
-  double attribute_bytes = 0;  ///< scenario text and data files, stored verbatim
-};
-
 /// HDF5's own structures: superblock, object headers, B-trees and chunk
 /// indexes, dimension-scale references (about 70 datasets).
 constexpr double hdf5_overhead = 1 << 20;
-
-double variable_bytes(const OutputShape& s) {
-  double floats_daily = 0;
-  for (const auto& m : daily_metrics) floats_daily += m.is_count() ? 0 : 1;
-  const double counts_daily = double(daily_metric_count) - floats_daily;
-  const double daily = s.replicates * s.days * s.n_us;
-  const double monthly = s.replicates * s.months * s.n_us;
-  double bytes = daily * (4 * counts_daily + 8 * floats_daily);                              // metrics
-  bytes += 4 * monthly * double(payer_count) * double(area_count) * s.n_spec * double(breakdown_metric_count);      // breakdown
-  bytes += 4 * s.replicates * s.months * s.n_places * s.n_places * double(modality_count);          // flows
-  bytes += 4 * monthly * double(payer_count) * s.n_places * double(modality_count);              // flows by home
-  const double periods = s.months + s.months / 3 + s.months / 6 + s.days / 365.0 + 6;  // month .. year
-  bytes += 4 * s.replicates * periods * s.n_us * double(payer_count) * double(area_count) *
-           double(user_kind_count);                                                                 // users
-  bytes += 4 * monthly * (double(authority_count) * 2 + double(pathway_count) * 3 + double(disruption_outcome_count) +
-                          double(harm_cause_count)) +
-           8 * monthly * (double(pathway_count) + double(wait_quantile_levels.size()));  // regimes
-  bytes += 64 * (s.replicates + s.days + s.months + s.n_places * 2 + s.n_spec);             // coordinates
-  return bytes;
-}
 
 std::uint64_t clamp_bytes(double bytes) {
   if (!(bytes > 0)) return 0;
@@ -93,33 +64,18 @@ herr_t record_innermost(unsigned n, const H5E_error2_t* err, void* data) {
 
 std::uint64_t estimate_output_bytes(const Scenario& sc, const RunOptions& options) {
   const ModelParams params = read_model_params(sc);
-  OutputShape s;
-  s.replicates = options.replicates;
-  s.days = options.days > 0 ? options.days : params.default_days;
-  s.months = s.days / 28.0 + 2.0;
-  if (const auto start = parse_date(params.start_date))
-    s.months = Calendar(*start, static_cast<int>(s.days)).months();
-  s.n_us = static_cast<double>(sc.places.us.size());
-  s.n_places = static_cast<double>(sc.places.size());
-  s.n_spec = static_cast<double>(params.specialties.size());
-  s.attribute_bytes = static_cast<double>(to_toml(sc).size() + sc.jurisdictions_csv.size() +
+  const int days = options.days > 0 ? options.days : params.default_days;
+  double attributes = static_cast<double>(to_toml(sc).size() + sc.jurisdictions_csv.size() +
                                           sc.foreign_locations_csv.size() + sc.source_name.size());
-  for (const auto& [key, table] : sc.tables) s.attribute_bytes += static_cast<double>(table.text.size());
-  return clamp_bytes(variable_bytes(s) + s.attribute_bytes + hdf5_overhead);
+  for (const auto& [key, table] : sc.tables) attributes += static_cast<double>(table.text.size());
+  return clamp_bytes(stored_bytes(planned_extents(sc, params, options.replicates, days)) + attributes + hdf5_overhead);
 }
 
 std::uint64_t estimate_output_bytes(const Results& r, const OutputMetadata& meta) {
-  OutputShape s;
-  s.replicates = r.replicates;
-  s.days = r.days;
-  s.months = r.months;
-  s.n_us = static_cast<double>(r.jurisdictions.size());
-  s.n_places = static_cast<double>(r.places.size());
-  s.n_spec = static_cast<double>(r.specialties.size());
-  s.attribute_bytes = static_cast<double>(meta.scenario_toml.size() + meta.scenario_file.size() +
+  double attributes = static_cast<double>(meta.scenario_toml.size() + meta.scenario_file.size() +
                                           meta.jurisdictions_csv.size() + meta.foreign_locations_csv.size());
-  for (const auto& [name, text] : meta.data_files) s.attribute_bytes += static_cast<double>(text.size());
-  return clamp_bytes(variable_bytes(s) + s.attribute_bytes + hdf5_overhead);
+  for (const auto& [name, text] : meta.data_files) attributes += static_cast<double>(text.size());
+  return clamp_bytes(stored_bytes(Extents::of(r)) + attributes + hdf5_overhead);
 }
 
 void check_output_space(const std::filesystem::path& path, std::uint64_t bytes) {

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/errors.hpp"
+#include "engine/output_schema.hpp"
 #include "io/file_seal.hpp"
 #include "io/hdf5_probe.hpp"
 #include "io/hdf5_util.hpp"
@@ -131,7 +132,8 @@ ResultFileInfo read_structure(const std::filesystem::path& path, const Seal& sea
                       ") disagrees with the file's seal (format " + std::to_string(seal.format) + ")");
     info.format_version = version;
   }
-  for (const char* group : {"metrics", "breakdown", "flows", "regimes"}) {
+  for (const GroupSpec& spec : output_groups()) {
+    const char* group = spec.name.c_str();
     if (H5Lexists(file.id, group, H5P_DEFAULT) <= 0)
       throw DataError(name + ": incomplete licsim result file (no group '" + group + "')");
     Closer g{H5Gopen2(file.id, group, H5P_DEFAULT), H5Gclose};

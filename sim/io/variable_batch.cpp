@@ -30,6 +30,12 @@ hid_t file_type(StoredAs type) {
   return type == StoredAs::int32 ? H5T_STD_I32LE : type == StoredAs::int64 ? H5T_STD_I64LE : H5T_IEEE_F64LE;
 }
 
+StoredAs stored_type(const std::vector<double>& values, bool count) {
+  if (!count) return StoredAs::float64;
+  const bool fits_int32 = std::all_of(values.begin(), values.end(), [](double v) { return std::fabs(v) < 2147483647.0; });
+  return fits_int32 ? StoredAs::int32 : StoredAs::int64;
+}
+
 void to_file_bytes(const double* data, std::size_t n, StoredAs type, std::uint8_t* out) {
   if (type == StoredAs::int32) {
     for (std::size_t i = 0; i < n; ++i) {
@@ -65,8 +71,7 @@ void VariableBatch::add(std::string name, std::vector<hid_t> scales, std::vector
   if (shape_values != data.size())
     throw OutputError("internal: " + name + " has " + std::to_string(data.size()) + " values for a shape of " +
                       std::to_string(shape_values));
-  const bool fits_int32 = std::all_of(data.begin(), data.end(), [](double v) { return std::fabs(v) < 2147483647.0; });
-  const StoredAs type = !count ? StoredAs::float64 : fits_int32 ? StoredAs::int32 : StoredAs::int64;
+  const StoredAs type = stored_type(data, count);
   queued_values_ += data.size();
   auto chunk = chunk_shape(dims);
   auto runs = chunk_runs(dims, chunk);

@@ -9,14 +9,9 @@
 #include <vector>
 
 #include "io/hdf5_util.hpp"
+#include "io/stored_as.hpp"
 
 namespace licsim {
-
-/// How a variable's values are stored.
-enum class StoredAs { int32, int64, float64 };
-
-/// Bytes of one stored value.
-inline std::size_t bytes_of(StoredAs type) { return type == StoredAs::int32 ? 4 : 8; }
 
 /// The HDF5 file type (little-endian).
 hid_t file_type(StoredAs type);
@@ -60,10 +55,5 @@ class VariableBatch {
   std::vector<Variable> queue_;
   std::size_t queued_values_ = 0;
 };
-
-/// `data` as the little-endian bytes of `type`: counts rounded to the nearest whole number.
-void to_file_bytes(const double* data, std::size_t n, StoredAs type, std::uint8_t* out);
-/// Whole numbers as the little-endian bytes of `type` (int32 or int64).
-void to_file_bytes(const std::int64_t* data, std::size_t n, StoredAs type, std::uint8_t* out);
 
 }  // namespace licsim

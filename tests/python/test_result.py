@@ -214,3 +214,19 @@ def test_ctrl_c_interrupts_run():
     stdout, stderr, returncode = interrupt_child(script, "licsim.run")
     assert returncode == 0, stderr
     assert stdout.strip() == "interrupted"
+
+
+def test_every_array_of_the_output_schema_is_shaped_by_its_dimensions(result):
+    for group in licsim._core.output_schema:
+        ds = result.to_xarray(group["name"])
+        for array in group["arrays"]:
+            values = result.array(array["name"])
+            shape = tuple(ds.sizes[d] for d in array["dims"])
+            if len(array["slots"]) > 1:
+                shape += (len(array["slots"]),)
+            assert values.shape == shape, array["name"]
+            assert not values.flags.writeable
+    with pytest.raises(KeyError, match="no result array 'nope' \\(arrays: daily, breakdown"):
+        result.array("nope")
+    with pytest.raises(KeyError, match="group flows has no variable 'episodes'"):
+        result._run.variable("flows", "episodes")

@@ -1,0 +1,19 @@
+#pragma once
+// licsim._core.Run: a finished run held in memory. module.cpp makes one
+// (`_core.run`); run_bindings.cpp binds its arrays, variables and dimensions
+// from the output schema (sim/engine/output_schema.hpp).
+#include <pybind11/pybind11.h>
+
+#include "engine/results.hpp"
+#include "io/hdf5_writer.hpp"
+
+/// The engine's Results and the metadata a file of them carries. NumPy views
+/// of the arrays keep it alive through a capsule.
+struct Run {
+  licsim::Results results;
+  licsim::OutputMetadata meta;
+};
+
+/// Binds Run, the output schema (`_core.output_schema`) and the vocabularies
+/// that label the arrays.
+void bind_run(pybind11::module_& m);
