@@ -62,13 +62,16 @@ void add_monthly(std::vector<double>& target, const Results& r, int replicate, i
 }
 
 /// Adds the boards' [jurisdiction][pathway][PathwayMetric] day into the monthly
-/// array, whose fourth slot per pathway is the end-of-month stock.
+/// array, whose last slot per pathway is the end-of-month stock.
 void add_pathway_flows(Results& r, int replicate, int month, const PathwayLedger& day_ledger) {
+  static_assert(pm_applications == ps_applications && pm_granted == ps_granted && pm_days_sum == ps_days_sum &&
+                pathway_metric_count == ps_active);
   const std::size_t n_us = r.jurisdictions.size();
   for (std::size_t j = 0; j < n_us; ++j)
     for (std::size_t p = 0; p < pathway_count; ++p)
       for (std::size_t m = 0; m < pathway_metric_count; ++m)
-        r.by_pathway[r.monthly_index(replicate, month, j, pathway_count * 4) + p * 4 + m] +=
+        r.by_pathway[r.monthly_index(replicate, month, j, pathway_count * pathway_slot_count) +
+                     p * pathway_slot_count + m] +=
             day_ledger[(j * pathway_count + p) * pathway_metric_count + m];
 }
 
@@ -161,7 +164,8 @@ void record_wait_quantiles(std::vector<CarePartition>& partitions, Results& r, i
 void record_pathway_stocks(const Workforce& w, Results& r, int replicate, int month) {
   const std::size_t n_us = r.jurisdictions.size();
   const auto cell = [&](std::size_t j, Pathway p) -> double& {
-    return r.by_pathway[r.monthly_index(replicate, month, j, pathway_count * 4) + static_cast<std::size_t>(p) * 4 + 3];
+    return r.by_pathway[r.monthly_index(replicate, month, j, pathway_count * pathway_slot_count) +
+                        static_cast<std::size_t>(p) * pathway_slot_count + ps_active];
   };
   for (std::size_t j = 0; j < n_us; ++j)
     for (int p = 0; p < pathway_count; ++p) cell(j, static_cast<Pathway>(p)) = 0;

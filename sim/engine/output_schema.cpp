@@ -114,7 +114,7 @@ std::vector<ArraySpec> make_arrays() {
                      true),
                 slot("days_to_authorization_mean", "days",
                      "mean days from application to grant of the authorizations granted that month (NaN when none)",
-                     false, {1}),
+                     false, {ps_granted}),
                 slot("authorizations_active_by_pathway", "1",
                      "authorizations in force at the end of the month [jurisdiction: issuing board; national "
                      "licenses at the board of the principal license]",

@@ -23,6 +23,11 @@ inline constexpr std::size_t wait_histogram_bins = 512;
 /// memory estimate (engine/resources) counts it.
 inline constexpr std::size_t writer_batch_values = std::size_t{1} << 20;
 
+/// The slots of `Results::by_pathway` for one pathway and month: the boards'
+/// flows of the month (the first three, as boards.hpp's PathwayMetric), then
+/// the stock at its end.
+enum PathwaySlot : std::size_t { ps_applications, ps_granted, ps_days_sum, ps_active, pathway_slot_count };
+
 struct Results {
   int replicates = 0;
   std::uint64_t patients = 0;    ///< simulated patients (the same in every replicate)
@@ -60,7 +65,7 @@ struct Results {
   std::vector<double> patients_by_cell;
   /// [replicate][month][jurisdiction][Authority][encounters, adverse events]
   std::vector<double> by_authority;
-  /// [replicate][month][jurisdiction][Pathway][applications, granted, days sum, active at month end]
+  /// [replicate][month][jurisdiction][Pathway][PathwaySlot]
   std::vector<double> by_pathway;
   /// [replicate][month][jurisdiction][DisruptionOutcome]
   std::vector<double> disruptions;

@@ -30,6 +30,9 @@ TEST_CASE("the output schema names each variable and dimension once, over its gr
     }
   }
   CHECK(arrays.size() == output_arrays().size());  // every array belongs to a group
+  CHECK(output_array("by_pathway").slots.size() == pathway_slot_count);  // the engine's slot enum
+  CHECK(output_array("daily").slots.size() == static_cast<std::size_t>(daily_metric_count));
+  CHECK(output_array("breakdown").slots.size() == static_cast<std::size_t>(breakdown_metric_count));
 }
 
 TEST_CASE("a run's arrays are allocated from the schema, in the layouts the engine indexes") {
