@@ -20,6 +20,7 @@
 #include "core/errors.hpp"
 #include "core/version.hpp"
 #include "engine/engine.hpp"
+#include "engine/output_schema.hpp"
 #include "engine/scenario_check.hpp"
 #include "engine/summary.hpp"
 #include "io/hdf5_writer.hpp"
@@ -41,7 +42,8 @@ constexpr const char* usage_text =
     "  sweep SWEEP.toml -o OUT.h5    run every point of a sweep (licsim sweep --help)\n"
     "  merge -o OUT.h5 SHARD.h5...   join the shards of a sweep run with --shard\n"
     "  validate SCENARIO.toml        check a scenario and its data files\n"
-    "  params [--markdown]           list every scenario key with unit, meaning, source\n\n"
+    "  params [--markdown]           list every scenario key with unit, meaning, source\n"
+    "  schema [--markdown] [GROUP]   list every output variable with dimensions, units, meaning\n\n"
     "options:\n"
     "  -h [ --help ]                 this help\n"
     "  --version                     print the version\n";
@@ -177,6 +179,33 @@ int cmd_params(const std::vector<std::string>& args) {
   return 0;
 }
 
+int cmd_schema(const std::vector<std::string>& args) {
+  bool markdown = false;
+  std::string group;
+  for (const auto& arg : args) {
+    if (arg == "--markdown" && !markdown) {
+      markdown = true;
+    } else if (arg == "-h" || arg == "--help") {
+      std::cout << "usage: licsim schema [--markdown] [GROUP]\n";
+      return 0;
+    } else if (group.empty() && !arg.starts_with("-")) {
+      group = arg;
+    } else {
+      std::cerr << "usage: licsim schema [--markdown] [GROUP]\n";
+      return 2;
+    }
+  }
+  try {
+    std::cout << (markdown ? licsim::output_schema_markdown(group) : licsim::output_schema_listing(group));
+  } catch (const std::out_of_range&) {
+    std::string groups;
+    for (const auto& g : licsim::output_groups()) groups += (groups.empty() ? "" : ", ") + g.name;
+    std::cerr << "licsim schema: no output group '" << licsim::printable(group) << "' (groups: " << groups << ")\n";
+    return 2;
+  }
+  return 0;
+}
+
 int dispatch(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   if (args.empty()) {
@@ -202,6 +231,7 @@ int dispatch(int argc, char** argv) {
     });
   if (command == "merge") return licsim::cli::cmd_merge(args);
   if (command == "params") return cmd_params(args);
+  if (command == "schema") return cmd_schema(args);
   std::cerr << "licsim: unknown command '" << licsim::printable(command) << "'\n\n" << usage_text;
   return 2;
 }

@@ -366,6 +366,28 @@ double stored_bytes(const Extents& extents) {
   return bytes;
 }
 
+std::string output_schema_listing(const std::string& only) {
+  std::ostringstream out;
+  bool any = false;
+  for (const auto& group : output_groups()) {
+    if (!only.empty() && group.name != only) continue;
+    out << (any ? "\n" : "") << group.name << ": " << group.description << "\n  dimensions:";
+    any = true;
+    for (const auto& d : group.dims) out << " " << d.name;
+    out << "\n";
+    for (std::size_t a : group.arrays) {
+      const ArraySpec& array = output_arrays()[a];
+      std::string dims;
+      for (const auto& d : array.dims) dims += (dims.empty() ? "" : ", ") + d;
+      for (const auto& v : array.slots)
+        out << "  " << v.name << " (" << dims << ") [" << v.units << ", " << (v.count ? "integer" : "float64")
+            << "]\n      " << v.long_name << "\n";
+    }
+  }
+  if (!any) throw std::out_of_range("no output group " + only);
+  return out.str();
+}
+
 std::string output_schema_markdown(const std::string& only) {
   std::ostringstream md;
   bool any = false;

@@ -125,6 +125,9 @@ double largest_variable_values(const Extents& extents);
 /// the coordinates, for the output's size estimate (before compression).
 double stored_bytes(const Extents& extents);
 
+/// Every group's dimensions and variables as plain text (`licsim schema`), or one group's.
+std::string output_schema_listing(const std::string& group = "");
+
 /// The variable tables of docs/output.md, one section per group, or of one group.
 std::string output_schema_markdown(const std::string& group = "");
 

@@ -26,7 +26,7 @@ def write_scenario(folder: Path, body: str, name: str = "scenario.toml") -> Path
 def test_help_lists_commands(run_cli):
     result = run_cli("--help")
     assert result.returncode == 0, result.stderr
-    for command in ("run", "validate", "params", "--version"):
+    for command in ("run", "validate", "params", "schema", "--version"):
         assert command in result.stdout
 
 
@@ -161,6 +161,23 @@ def test_params_lists_documented_keys(run_cli):
     markdown = run_cli("params", "--markdown")
     assert markdown.returncode == 0
     assert "|" in markdown.stdout and "population.lep_share" in markdown.stdout
+
+
+def test_schema_lists_the_variables_of_the_file(run_cli, small_run):
+    """`licsim schema` names every variable the file holds, in every group, with its dimensions."""
+    import h5py
+
+    listing = run_cli("schema")
+    assert listing.returncode == 0, listing.stderr
+    with h5py.File(small_run.path, "r") as f:
+        for group in ("metrics", "breakdown", "flows", "regimes"):
+            for name, item in f[group].items():
+                if "DIMENSION_LIST" in item.attrs:  # a variable, not a dimension scale
+                    assert f"  {name} (" in listing.stdout, (group, name)
+    one = run_cli("schema", "--markdown", "flows")
+    assert one.returncode == 0 and "| `encounters_by_home` |" in one.stdout and "`episodes`" not in one.stdout
+    bad = run_cli("schema", "nope")
+    assert bad.returncode == 2 and "no output group 'nope' (groups: metrics, breakdown, flows, regimes)" in bad.stderr
 
 
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <fstream>
+#include <sstream>
 #include <set>
 
 #include "engine/output_schema.hpp"
@@ -89,4 +91,26 @@ TEST_CASE("the markdown tables list every variable of the schema, one group or a
   CHECK(flows.find("`encounters_by_home`") != std::string::npos);
   CHECK(flows.find("`episodes`") == std::string::npos);
   CHECK_THROWS_AS(output_schema_markdown("nope"), std::out_of_range);
+}
+
+TEST_CASE("docs/output.md's variable tables are the output schema's") {
+  std::ifstream in(test::source_dir() / "docs" / "output.md");
+  REQUIRE(in.good());
+  std::ostringstream read;
+  read << in.rdbuf();
+  const std::string doc = read.str();
+  for (const auto& group : output_groups()) {
+    CAPTURE(group.name);
+    const std::string begin = "<!-- BEGIN licsim schema --markdown " + group.name + " ";
+    const std::string end = "<!-- END licsim schema --markdown " + group.name + " -->";
+    const auto b = doc.find(begin);
+    REQUIRE(b != std::string::npos);
+    const auto first = doc.find("-->\n", b) + 4;
+    const auto e = doc.find(end, first);
+    REQUIRE(e != std::string::npos);
+    std::string expected = output_schema_markdown(group.name);
+    expected.erase(expected.find_last_not_of('\n') + 1);
+    // Regenerate with: scripts/output_doc.py
+    CHECK(doc.substr(first, e - first) == expected + "\n");
+  }
 }
