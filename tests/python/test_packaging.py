@@ -46,11 +46,37 @@ def wheel(tmp_path_factory):
     return path
 
 
+def test_the_core_stub_names_exactly_what_the_module_binds():
+    """bindings/licsim/_core.pyi types licsim._core for editors and type checkers: a binding added,
+    renamed or removed without its stub fails here."""
+    import ast
+    import inspect
+
+    from licsim import _core
+
+    stub = {}
+    for node in ast.parse((SOURCE_DIR / "bindings" / "licsim" / "_core.pyi").read_text()).body:
+        if isinstance(node, ast.ClassDef):
+            stub[node.name] = {n.name for n in node.body if isinstance(n, ast.FunctionDef) and not n.name.startswith("_")}
+        elif isinstance(node, ast.FunctionDef):
+            stub[node.name] = None
+        elif isinstance(node, ast.AnnAssign):
+            stub[node.target.id] = None
+    bound = {}
+    for name in dir(_core):
+        if name.startswith("__") and name != "__version__":
+            continue
+        obj = getattr(_core, name)
+        bound[name] = {m for m in vars(obj) if not m.startswith("_")} if inspect.isclass(obj) else None
+    assert stub == bound
+
+
 def test_wheel_holds_package_scenarios_and_cli(wheel):
     assert wheel.name.startswith(f"licsim-{licsim.__version__}-")
     names = zipfile.ZipFile(wheel).namelist()
     assert any(n.startswith("licsim/_core.") and n.endswith(".so") for n in names)
     for name in ("licsim/__init__.py", "licsim/scenario.py", "licsim/result.py", "licsim/analysis/__init__.py",
+                 "licsim/_core.pyi", "licsim/py.typed",
                  "licsim/analysis/sensitivity.py", "licsim/scenarios/state_only.toml",
                  "licsim/scenarios/data/jurisdictions.csv", f"licsim-{licsim.__version__}.data/scripts/licsim"):
         assert name in names, name
