@@ -16,7 +16,7 @@
 #include "engine/calendar.hpp"
 #include "engine/care.hpp"
 #include "engine/locums.hpp"
-#include "engine/model_params.hpp"
+#include "engine/read_model_params.hpp"
 #include "engine/output_schema.hpp"
 #include "engine/population.hpp"
 #include "engine/regimes/regime_set.hpp"

@@ -15,7 +15,7 @@
 #include "core/errors.hpp"
 #include "engine/calendar.hpp"
 #include "engine/care.hpp"
-#include "engine/model_params.hpp"
+#include "engine/read_model_params.hpp"
 #include "engine/output_schema.hpp"
 #include "engine/population.hpp"
 #include "engine/results.hpp"

@@ -2,7 +2,7 @@
 
 #include "core/errors.hpp"
 #include "engine/calendar.hpp"
-#include "engine/model_params.hpp"
+#include "engine/read_model_params.hpp"
 #include "engine/regimes/build_context.hpp"
 #include "engine/regimes/regime_set.hpp"
 

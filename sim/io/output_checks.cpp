@@ -14,7 +14,7 @@
 
 #include "core/atomic_file.hpp"
 #include "core/errors.hpp"
-#include "engine/model_params.hpp"
+#include "engine/read_model_params.hpp"
 #include "engine/output_schema.hpp"
 #include "engine/resources.hpp"
 #include "io/data_files.hpp"

@@ -80,7 +80,7 @@ inline double telehealth(const Results& r) {
 }  // namespace licsim::test
 
 #include "engine/calendar.hpp"
-#include "engine/model_params.hpp"
+#include "engine/read_model_params.hpp"
 #include "engine/regimes/regime_set.hpp"
 #include "engine/workforce.hpp"
 

@@ -3,7 +3,7 @@
 #include "engine/boards.hpp"
 #include "engine/calendar.hpp"
 #include "engine/metrics.hpp"
-#include "engine/model_params.hpp"
+#include "engine/read_model_params.hpp"
 #include "support.hpp"
 
 using namespace licsim;

@@ -1,6 +1,6 @@
 #include <doctest/doctest.h>
 
-#include "engine/model_params.hpp"
+#include "engine/read_model_params.hpp"
 #include "engine/population.hpp"
 #include "support.hpp"
 

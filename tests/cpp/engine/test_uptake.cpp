@@ -11,7 +11,7 @@
 
 #include "engine/calendar.hpp"
 #include "core/errors.hpp"
-#include "engine/model_params.hpp"
+#include "engine/read_model_params.hpp"
 #include "engine/regimes/regime_set.hpp"
 #include "engine/workforce.hpp"
 #include "support.hpp"

@@ -3,7 +3,7 @@
 #include <bit>
 #include <cmath>
 
-#include "engine/model_params.hpp"
+#include "engine/read_model_params.hpp"
 #include "engine/workforce.hpp"
 #include "support.hpp"
 

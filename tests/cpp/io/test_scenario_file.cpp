@@ -3,7 +3,7 @@
 #include <fstream>
 
 #include "core/errors.hpp"
-#include "engine/model_params.hpp"
+#include "engine/read_model_params.hpp"
 #include "support.hpp"
 
 using namespace licsim;

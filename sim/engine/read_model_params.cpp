@@ -1,4 +1,4 @@
-#include "engine/model_params.hpp"
+#include "engine/read_model_params.hpp"
 
 #include <charconv>
 #include <cmath>

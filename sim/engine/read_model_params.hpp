@@ -1,4 +1,5 @@
 #pragma once
+// read_model_params: the scenario's keys into the engine's typed ModelParams (model/model_params.hpp).
 #include "model/model_params.hpp"
 #include "scenario/scenario.hpp"
 
