@@ -8,6 +8,8 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from .. import _core
+
 #: Encounter counts by modality; their sum is every episode served.
 SERVED = (
     "served_in_person",
@@ -21,8 +23,11 @@ TELEHEALTH = SERVED[1:]
 #: Variables recorded at the end of each day (stocks): their total is the end-of-run value.
 STOCKS = frozenset({"authorizations_active", "applications_pending", "waiting"})
 
-#: Daily means whose total is a mean weighted by the encounters served that day.
-ENCOUNTER_WEIGHTED = frozenset({"wait_days_mean"})
+#: Means and the variables whose sum weights them (the output schema's ``per``:
+#: ``wait_days_mean`` is a mean over the episodes served that day, ``days_to_authorization_mean``
+#: over the authorizations granted), so a total of one is the mean weighted by its denominators.
+MEANS = {v["name"]: tuple(v["per"]) for g in _core.output_schema for v in g["variables"] if v["per"]}
+ENCOUNTER_WEIGHTED = frozenset(MEANS)
 
 #: Derived shares computed by :func:`shares`, with what they divide.
 SHARES = {
@@ -75,8 +80,8 @@ def _reduce(ds: xr.Dataset, name: str, keep: Sequence[str]) -> xr.DataArray:
             da = da.isel({time[0]: -1}, drop=True)
             over = [d for d in over if d != time[0]]
         out = da.sum(over)
-    elif name in ENCOUNTER_WEIGHTED:
-        weight = served(ds)
+    elif name in MEANS:
+        weight = sum((ds[v] for v in MEANS[name][1:]), ds[MEANS[name][0]])
         num = (da.fillna(0.0) * weight).sum(over)
         den = weight.sum(over)
         out = (num / den.where(den > 0)).astype(float)

@@ -186,7 +186,9 @@ py::tuple schema_as_python() {
         var["count"] = v.count;
         var["array"] = array.name;
         var["slot"] = s;
-        var["derived"] = !v.per.empty();
+        py::list per;  // a mean: the slots whose sum divides it
+        for (std::size_t d : v.per) per.append(array.slots[d].name);
+        var["per"] = py::tuple(per);
         variables.append(var);
       }
       py::dict arr;

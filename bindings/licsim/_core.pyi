@@ -125,7 +125,8 @@ def read_bytes(path: str) -> bytes: ...
 
 output_format_version: int
 #: The output schema: one dict per file group with its name, description, dimensions
-#: ((name, long_name, kind), kind "time", "index" or "label"), arrays and variables.
+#: ((name, long_name, kind), kind "time", "index" or "label"), arrays and variables (each with
+#: its dims, units, long_name, count, array, slot, and per: the variables whose sum divides a mean).
 output_schema: tuple[dict[str, Any], ...]
 #: (name, units, basis, description, is_count) of each metric, in slot order.
 daily_metrics: tuple[tuple[str, str, str, str, bool], ...]
