@@ -13,6 +13,7 @@
 #include "core/errors.hpp"
 #include "engine/metrics.hpp"
 #include "engine/output_schema.hpp"
+#include "engine/regimes/module.hpp"
 #include "engine/summary.hpp"
 #include "io/output_checks.hpp"
 #include "io/stored_as.hpp"
@@ -293,7 +294,7 @@ void bind_run(py::module_& m) {
   m.attr("area_names") = names(licsim::area_names);
   m.attr("modality_names") = names(licsim::modality_names);
   m.attr("age_band_names") = names(licsim::age_band_names);
-  m.attr("authority_names") = names(licsim::authority_names);
+  m.attr("authority_names") = names(licsim::authority_labels());  // shipped regimes and any registered
   m.attr("pathway_names") = names(licsim::pathway_names);
   m.attr("wait_quantile_names") = names(licsim::wait_quantile_names);
   m.attr("disruption_outcome_names") = names(licsim::disruption_outcome_names);

@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "core/shuffle.hpp"
+#include "engine/regimes/module.hpp"
 
 namespace licsim {
 
@@ -38,7 +39,8 @@ CarePartition::CarePartition(std::size_t specialty, const CareContext& ctx)
   flows_.assign(ctx.places.size() * ctx.places.size() * modality_count, 0.0);
   home_flows_.assign(n_us * payer_count * ctx.places.size() * modality_count, 0.0);
   unmet_telehealth_.assign(n_us, 0.0);
-  authority_ledger_.assign(n_us * authority_count * 2, 0.0);
+  n_authorities_ = authority_labels().size();  // the shipped ones and any registered later
+  authority_ledger_.assign(n_us * n_authorities_ * 2, 0.0);
   disruption_ledger_.assign(n_us * disruption_outcome_count, 0.0);
   cause_ledger_.assign(n_us * harm_cause_count, 0.0);
   breakdown_.assign(n_us * payer_count * area_count * breakdown_metric_count, 0.0);
@@ -554,7 +556,7 @@ void CarePartition::serve(const CareContext& ctx, Episode& ep, const Match& m, s
     metric(st.home, m_unauthorized_detected_expected) += detect;
     if (!w.is_abroad(c)) metric(st.home, m_sanctions_expected) += detect;
   }
-  const std::size_t home_authority = (st.home * authority_count + static_cast<std::size_t>(m.authority)) * 2;
+  const std::size_t home_authority = (st.home * n_authorities_ + static_cast<std::size_t>(m.authority)) * 2;
   authority_ledger_[home_authority] += 1;
   if (harmed) {
     metric(st.home, m_adverse_events) += 1;

@@ -149,6 +149,7 @@ class alignas(64) CarePartition {  // no cache line shared with another partitio
   std::vector<std::vector<Episode>> follow_ups_by_day_;
   std::vector<double> ledger_, flows_, home_flows_, unmet_telehealth_;
   std::vector<TelehealthUse> telehealth_uses_;
+  std::size_t n_authorities_ = 0;
   std::vector<double> authority_ledger_, disruption_ledger_, cause_ledger_, breakdown_, wait_histogram_;
   std::vector<std::pair<PatientId, ClinicianId>> relationships_;
   std::vector<double> platform_cumulative_;

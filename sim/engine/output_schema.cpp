@@ -6,6 +6,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "engine/regimes/module.hpp"
 #include "model/authority.hpp"
 #include "model/types.hpp"
 
@@ -216,7 +217,7 @@ double Extents::of(Axis axis) const {
     case Axis::area: return area_count;
     case Axis::specialty: return specialties;
     case Axis::modality: return modality_count;
-    case Axis::authority: return authority_count;
+    case Axis::authority: return static_cast<double>(authority_labels().size());
     case Axis::pathway: return pathway_count;
     case Axis::outcome: return disruption_outcome_count;
     case Axis::cause: return harm_cause_count;
@@ -308,7 +309,7 @@ std::vector<std::string> axis_labels(const Results& r, Axis axis) {
     case Axis::payer: return labels(payer_names);
     case Axis::area: return labels(area_names);
     case Axis::modality: return labels(modality_names);
-    case Axis::authority: return labels(authority_names);
+    case Axis::authority: return authority_labels();
     case Axis::pathway: return labels(pathway_names);
     case Axis::outcome: return labels(disruption_outcome_names);
     case Axis::cause: return labels(harm_cause_names);

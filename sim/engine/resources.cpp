@@ -19,6 +19,7 @@
 #include "engine/output_schema.hpp"
 #include "engine/population.hpp"
 #include "engine/results.hpp"
+#include "engine/regimes/module.hpp"
 #include "engine/workforce.hpp"
 
 namespace licsim {
@@ -188,14 +189,12 @@ MemoryEstimate estimate_memory(const Scenario& sc, const RunOptions& options) {
                         episode_slack * sizeof(std::pair<PatientId, ClinicianId>) * waiting;
 
   // Clinicians: as build_workforce counts them (at least one per US jurisdiction),
-  // plus an upper bound on those international recognition adds.
+  // plus an upper bound on those the regimes add (international recognition).
   double clinicians = 0;
   for (const auto& j : places.us) clinicians += std::max(1.0, std::floor(j.active_physicians * scale + 0.5));
   for (const auto& f : places.foreign) clinicians += std::floor(f.us_licensed_physicians * scale + 0.5);
-  if (sc.has("recognition.enabled") && sc.boolean("recognition.enabled") &&
-      sc.has("recognition.clinicians_per_partner"))
-    clinicians += std::floor(sc.real("recognition.clinicians_per_partner") * scale + 0.5) *
-                  static_cast<double>(places.foreign.size());
+  for (const auto& module : regime_modules())
+    if (module.added_clinicians) clinicians += module.added_clinicians(sc, scale);
   e.clinicians = static_cast<std::uint64_t>(std::min(clinicians, 1.8e19));
   // Licenses per clinician: the principal one plus the census shares of more.
   const double licenses = 1.0 + params.two_licenses_share +

@@ -7,6 +7,11 @@
 
 namespace licsim {
 
+/// An authority's code. The licenses' and the shipped regimes' are named here:
+/// they are the fixed labels of the output's `authority` dimension (shipped
+/// files keep their layout). A regime declares the labels it grants in its
+/// module (engine/regimes/module.hpp); one not listed here gets the next code
+/// (engine/regimes/registry.cpp: authority_labels, authority_code).
 enum class Authority : std::uint8_t {
   none,                     ///< unauthorized
   full_license,             ///< a state license obtained by the traditional route
@@ -20,6 +25,7 @@ enum class Authority : std::uint8_t {
   consultation_exception,   ///< physician-to-physician consultation exception
   emergency_exception,      ///< emergency telepsychiatry exception
 };
+/// The shipped labels; authority_labels() adds those of regimes registered later.
 inline constexpr int authority_count = 11;
 inline constexpr std::array<std::string_view, authority_count> authority_names = {
     "unauthorized",     "full_license",           "compact_license",    "registration",

@@ -5,49 +5,25 @@
 // docs/parameters.md and scenarios/data/README.md.
 #include <algorithm>
 #include <cmath>
+#include <deque>
+#include <mutex>
 #include <sstream>
 
 #include "scenario/parameter_spec.hpp"
 
 #include "core/date.hpp"
 #include "core/errors.hpp"
+#include "scenario/module_keys.hpp"
+#include "scenario/spec_builders.hpp"
 
 namespace licsim {
 
 namespace {
 
-constexpr double inf = std::numeric_limits<double>::infinity();
-
-ParamSpec real(std::string key, double lo, double hi, std::string unit, std::string meaning,
-               std::string source) {
-  return {std::move(key), Kind::real, lo, hi, 0, {}, true, std::move(unit), std::move(meaning),
-          std::move(source)};
-}
-ParamSpec integer(std::string key, double lo, double hi, std::string unit, std::string meaning,
-                  std::string source) {
-  return {std::move(key), Kind::integer, lo, hi, 0, {}, true, std::move(unit),
-          std::move(meaning), std::move(source)};
-}
-ParamSpec reals(std::string key, std::size_t size, double lo, double hi, std::string unit,
-                std::string meaning, std::string source) {
-  return {std::move(key), Kind::real_list, lo, hi, size, {}, true, std::move(unit),
-          std::move(meaning), std::move(source)};
-}
-ParamSpec text(std::string key, std::vector<std::string> choices, std::string meaning,
-               std::string source) {
-  return {std::move(key), Kind::text, -inf, inf, 0, std::move(choices), true, "", std::move(meaning),
-          std::move(source)};
-}
-ParamSpec optional(ParamSpec spec) {
-  spec.required = false;
-  return spec;
-}
-
-const char* const assumed = "assumption (no public figure found); vary it in sensitivity analysis";
+using namespace spec;
 
 std::vector<ParamSpec> build_specs() {
   std::vector<ParamSpec> s;
-  const double big = 1e12;
 
   // --- meta and simulation --------------------------------------------------
   s.push_back(text("meta.name", {}, "short name of the scenario, stored with the output", "-"));
@@ -477,175 +453,10 @@ std::vector<ParamSpec> build_specs() {
                      "NHIS 2019: about 8% of adults did not get needed care due to cost, far more "
                      "among the uninsured; split by payer assumed"));
   }
-  // --- regimes (each switched on by <name>.enabled, scheduled by dates) -----
-  const auto date = [&](std::string key, std::string meaning) {
-    auto spec = text(std::move(key), {}, std::move(meaning) + " (YYYY-MM-DD; \"\" = none)", "scenario-specific");
-    spec.date = spec.date_optional = true;
-    return spec;
-  };
-  const auto flag = [&](std::string key, std::string meaning, std::string source) {
-    return ParamSpec{std::move(key), Kind::boolean, -inf, inf, 0, {}, true, "", std::move(meaning), std::move(source)};
-  };
-  const auto window = [&](const std::string& regime, const std::string& what) {
-    s.push_back(flag(regime + ".enabled", "switch the " + what + " on", "scenario-specific"));
-    s.push_back(date(regime + ".start_date", "first day the " + what + " applies"));
-    s.push_back(date(regime + ".end_date", "last day the " + what + " applies"));
-  };
+  // --- regimes: each module declares its own keys (engine/regimes/<name>.cpp) -
+  for (auto& spec : module_parameter_specs()) s.push_back(std::move(spec));
 
-  const auto abroad_flag = [&](const std::string& module, const std::string& rule) {
-    s.push_back(flag(module + ".clinicians_abroad_eligible",
-                     "whether a US-licensed clinician living abroad may practise under the " + rule +
-                         " (false: the rule covers practice from within the US, so a clinician abroad still "
-                         "needs a license where the patient is)",
-                     "reading of the rule's text: it authorizes practice across state lines by US-based "
-                     "practitioners; scenario choice otherwise"));
-  };
-
-  window("compact", "Interstate Medical Licensure Compact");
-  s.push_back(text("compact.members_file", {}, "CSV of member states with join and leave dates",
-                   "scenarios/data/README.md (IMLCC, CSG NCIC, state statutes)"));
-  s.push_back(optional(integer("compact.member_count", 0, 64, "states",
-                               "counterfactual adoption: when set, the first N rows of compact.members_file are "
-                               "members for the whole run and the rest are not (join and leave dates ignored)",
-                               "scenario choice (scenarios/sweeps/compact_adoption.toml)")));
-  s.push_back(real("compact.eligible_share", 0, 1, "fraction", "share of physicians meeting the compact's eligibility rules",
-                   "IMLCC: about 80% of physicians eligible (regulatory-facts 2.2); V1/V2"));
-  s.push_back(real("compact.loq_fee_usd", 0, big, "USD", "fee for a letter of qualification",
-                   "IMLCC LOQ fee $700 (regulatory-facts 2.2); V3"));
-  s.push_back(real("compact.loq_days_low", 0, 3650, "days", "shortest time to a letter of qualification",
-                   "Smith 2022: LOQ plus licenses 37-55 days, licenses 7-10 days after the LOQ (T10); V1"));
-  s.push_back(real("compact.loq_days_high", 0, 3650, "days", "longest time to a letter of qualification",
-                   "Smith 2022 (T10); V1"));
-  s.push_back(real("compact.license_days_low", 0, 3650, "days", "shortest time from LOQ to a member state's license",
-                   "Smith 2022: 7-10 days (T10); V1"));
-  s.push_back(real("compact.license_days_high", 0, 3650, "days", "longest time from LOQ to a member state's license",
-                   "Smith 2022: 7-10 days (T10); V1"));
-  s.push_back(real("compact.loq_validity_days", 1, 3650, "days", "validity of a letter of qualification",
-                   "365 days (whitegloveimlc.com, regulatory-facts 2.2); V3"));
-  s.push_back(real("compact.approval_prob", 0, 1, "probability", "probability that a compact application is granted",
-                   "about 9-10% of applications found ineligible (AMA 2019; Smith 2022); V1/V2"));
-
-  window("telemed_act", "TELE-MED Act (Medicare telemedicine across state lines)");
-  abroad_flag("telemed_act", "TELE-MED Act");
-
-  window("registration", "telehealth registrations and special telemedicine licenses");
-  s.push_back(text("registration.pathways_file", {}, "CSV of states offering a registration or special license",
-                   "scenarios/data/README.md"));
-  // Per kind of pathway (the file's `pathway` column); fee and days are defaults
-  // where the file has none. Sources: research notes in scenarios/data/README.md §5.
-  s.push_back(real("registration.registration_fee_usd", 0, big, "USD",
-                   "registration fee where the pathways file has none",
-                   "median of the sourced registration fees FL $0, MN $100, WV $175, AZ $500 (V1): 137.5, "
-                   "rounded; derived"));
-  s.push_back(real("registration.registration_processing_days_low", 0, 3650, "days",
-                   "shortest registration review where the file has none",
-                   "WV: no decision before 10 business days, about 14 calendar days (W. Va. Code R. 11-15-5, V1); "
-                   "the only figure found"));
-  s.push_back(real("registration.registration_processing_days_high", 0, 3650, "days",
-                   "longest registration review where the file has none", assumed));
-  s.push_back(real("registration.registration_paperwork_share", 0, 1, "fraction",
-                   "a registration's paperwork as a share of a full application's (regulator.paperwork_hours)",
-                   "forms ask for identity, licenses, discipline, insurer and agent, no primary-source "
-                   "verification or exam (Minn. Stat. 147.032, AZ R9-16-1002, WV 11 CSR 15-5.5, V1); share assumed"));
-  s.push_back(real("registration.registration_approval_prob", 0, 1, "probability",
-                   "probability that a registration is granted",
-                   "form-based, staff-approved (FL DOH letter, WV without the Board, V1); no approval rates "
-                   "found; assumed"));
-  s.push_back(flag("registration.registration_board_review",
-                   "registrations wait in the board's capacity-limited review queue, like a license",
-                   "no: 'on a form provided by the board' (Minn. Stat. 147.032), DOH letter (Fla. Stat. "
-                   "456.47), staff approval (W. Va. Code R. 11-15-5); V1"));
-  s.push_back(flag("registration.registration_requires_clean_record",
-                   "clinicians ever sanctioned are not eligible for a registration",
-                   "no: most registrations bar pending or recent matters only (FL 5 years, MN revoked or "
-                   "restricted, WV pending; AZ any past discipline), V1/V2"));
-  s.push_back(real("registration.special_license_fee_usd", 0, big, "USD",
-                   "special telemedicine license fee where the pathways file has none",
-                   "AL $250 initial (albme.org, V1); TX the same as a full license (TMB, V1); default assumed"));
-  s.push_back(real("registration.special_license_processing_days_low", 0, 3650, "days",
-                   "shortest special-license review where the file has none",
-                   "no published figure; reviewed like a full license (AL, LA, TN, TX, V1; NV, OH, V3): "
-                   "the full license's 3-6 months (Smith 2022, T10) assumed"));
-  s.push_back(real("registration.special_license_processing_days_high", 0, 3650, "days",
-                   "longest special-license review where the file has none",
-                   "as processing_days_low: 3-6 months (Smith 2022, T10) assumed"));
-  s.push_back(real("registration.special_license_paperwork_share", 0, 1, "fraction",
-                   "a special license's paperwork as a share of a full application's (regulator.paperwork_hours)",
-                   "full-license qualifications and documents required (LA R.S. 37:1276.1 and its permit rule, TN "
-                   "1050-02-.17, TX 22 TAC 172.12, AL two applications, V1); share assumed"));
-  s.push_back(real("registration.special_license_approval_prob", 0, 1, "probability",
-                   "probability that a special license application is granted",
-                   "no approval rates found; board review like a full license, so regulator.approval_prob "
-                   "(IMLC about 9-10% ineligible, Smith 2022) assumed"));
-  s.push_back(flag("registration.special_license_board_review",
-                   "special licenses wait in the board's capacity-limited review queue, like a license",
-                   "yes: AL board agenda then the Commission, TX two-step analyst review, TN at Board "
-                   "discretion (V1)"));
-  s.push_back(flag("registration.special_license_requires_clean_record",
-                   "clinicians ever sanctioned are not eligible for a special license",
-                   "yes: no previous discipline in AL (waivable), LA, MT and TX (V1)"));
-
-  s.push_back(flag("waiver.enabled", "switch the emergency waiver on", "scenario-specific"));
-  s.push_back(date("waiver.start_date", "first day of the emergency waiver in every state"));
-  s.push_back(date("waiver.default_end_date", "last day of the waiver in states without a date in the end-dates file"));
-  s.push_back(text("waiver.end_dates_file", {}, "CSV of last waiver day by state", "scenarios/data/README.md"));
-  abroad_flag("waiver", "emergency waiver");
-
-  window("national_license", "national license");
-  abroad_flag("national_license", "national license");
-  s.push_back(real("national_license.fee_usd", 0, big, "USD", "fee for the national license", assumed));
-  s.push_back(real("national_license.processing_days_low", 0, 3650, "days", "shortest national review", assumed));
-  s.push_back(real("national_license.processing_days_high", 0, 3650, "days", "longest national review", assumed));
-  s.push_back(real("national_license.initial_uptake_share", 0, 1, "fraction",
-                   "share of telemedicine clinicians who apply on the first day", assumed));
-
-  window("recognition", "international mutual recognition");
-  s.push_back(text("recognition.partners", {}, "comma-separated ISO alpha-3 codes of partner countries (foreign locations file)",
-                   "scenario-specific"));
-  s.push_back(text("recognition.recognizing_states", {}, "comma-separated USPS codes of recognizing states, or ALL",
-                   "scenario-specific"));
-  s.push_back(real("recognition.clinicians_per_partner", 0, 1e7, "clinicians",
-                   "foreign-trained clinicians per partner country taking part (full scale)", assumed));
-  s.push_back(real("recognition.states_per_clinician", 1, 64, "states", "recognizing states each participant applies to",
-                   assumed));
-  s.push_back(real("recognition.supervised_daily_cap", 0, 1000, "encounters/day",
-                   "volume cap of a supervised clinician", assumed));
-  s.push_back(real("recognition.supervised_adverse_multiplier", 0, 100, "ratio",
-                   "adverse-event multiplier under co-signature and review (below 1)", assumed));
-  s.push_back(real("recognition.promotion_encounters", 0, 1e6, "encounters",
-                   "encounters needed before full recognition", assumed));
-  s.push_back(real("recognition.promotion_max_adverse_rate", 0, 1, "events/encounter",
-                   "highest adverse-event rate allowing promotion", assumed));
-  s.push_back(real("recognition.revocation_prob_per_paid_claim", 0, 1, "probability",
-                   "probability that a paid claim leads to revocation", assumed));
-  s.push_back(flag("recognition.shared_disciplinary_repository",
-                   "revocation applies in every recognizing state (else only where the claim arose)", assumed));
-  s.push_back(flag("recognition.real_time_verification",
-                   "platforms see revocations at once (else after verification_lag_days)", assumed));
-  s.push_back(real("recognition.verification_lag_days", 0, 3650, "days", "delay before platforms see a revocation",
-                   assumed));
-  s.push_back(real("recognition.application_fee_usd", 0, big, "USD", "fee per recognition application", assumed));
-  s.push_back(real("recognition.processing_days_low", 0, 3650, "days", "shortest recognition review",
-                   "EU Directive 2005/36/EC Art. 51: decision within 3 months (U); assumption"));
-  s.push_back(real("recognition.processing_days_high", 0, 3650, "days", "longest recognition review",
-                   "EU Directive 2005/36/EC Art. 51 (U); assumption"));
-  s.push_back(real("recognition.language_concordance_share", 0, 1, "fraction",
-                   "share of participants speaking the language of LEP patients", assumed));
-  s.push_back(real("recognition.malpractice_covered_share", 0, 1, "fraction",
-                   "share of participants whose insurance covers US patients", assumed));
-
-  // --- exceptions and dated context -----------------------------------------
-  s.push_back(flag("exceptions.consultation_enabled", "physician-to-physician consultation exception in force",
-                   "state medical practice acts (consultation exceptions; U)"));
-  s.push_back(real("exceptions.consultation_share", 0, 1, "fraction",
-                   "share of new episodes that are a consultation with a distant physician", assumed));
-  s.push_back(flag("exceptions.emergency_telepsychiatry_enabled", "emergency telepsychiatry exception in force",
-                   "scenario-specific"));
-  s.push_back(real("exceptions.emergency_share", 0, 1, "fraction",
-                   "share of new episodes of the emergency specialty that are emergencies", assumed));
-  abroad_flag("exceptions", "consultation and emergency telepsychiatry exceptions");
-  s.push_back(text("exceptions.emergency_specialty", {}, "specialty whose emergencies the exception covers",
-                   "scenario-specific"));
+  // --- dated context ---------------------------------------------------------
   s.push_back(date("controlled_substances.flexibility_start_date",
                    "first day of the DEA telemedicine flexibilities (in-person rule lifted)"));
   s.push_back(date("controlled_substances.flexibility_end_date", "last day of the DEA flexibilities"));
@@ -715,8 +526,19 @@ std::string fmt(double x) {
 }  // namespace
 
 const std::vector<ParamSpec>& parameter_specs() {
-  static const std::vector<ParamSpec> specs = build_specs();
-  return specs;
+  // Built again when a module registers after start-up; earlier versions stay
+  // alive (a deque never moves its elements), so a spec already handed out
+  // stays valid.
+  static std::mutex mutex;
+  static std::deque<std::vector<ParamSpec>> versions;
+  static std::uint64_t built_for = 0;
+  const std::lock_guard lock(mutex);
+  const std::uint64_t generation = module_registry_generation();
+  if (versions.empty() || generation != built_for) {
+    versions.push_back(build_specs());
+    built_for = generation;
+  }
+  return versions.back();
 }
 
 const ParamSpec* find_spec(std::string_view key) {

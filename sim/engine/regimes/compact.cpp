@@ -3,7 +3,8 @@
 // state (one letter of qualification, then each state's license in days).
 #include "core/errors.hpp"
 #include "core/random.hpp"
-#include "engine/regimes/regimes.hpp"
+#include "engine/regimes/module.hpp"
+#include "scenario/spec_builders.hpp"
 
 namespace licsim {
 
@@ -101,6 +102,38 @@ class Compact final : public Regime {
 
 }  // namespace
 
-std::unique_ptr<Regime> make_compact(const RegimeBuildContext& ctx) { return std::make_unique<Compact>(ctx); }
+RegimeModule compact_module() {
+  using namespace spec;
+  RegimeModule m;
+  m.name = "compact";
+  auto& k = m.keys;
+  add_window(k, "compact", "Interstate Medical Licensure Compact");
+  k.push_back(text("compact.members_file", {}, "CSV of member states with join and leave dates",
+                   "scenarios/data/README.md (IMLCC, CSG NCIC, state statutes)"));
+  k.push_back(optional(integer("compact.member_count", 0, 64, "states",
+                               "counterfactual adoption: when set, the first N rows of compact.members_file are "
+                               "members for the whole run and the rest are not (join and leave dates ignored)",
+                               "scenario choice (scenarios/sweeps/compact_adoption.toml)")));
+  k.push_back(real("compact.eligible_share", 0, 1, "fraction", "share of physicians meeting the compact's eligibility rules",
+                   "IMLCC: about 80% of physicians eligible (regulatory-facts 2.2); V1/V2"));
+  k.push_back(real("compact.loq_fee_usd", 0, big, "USD", "fee for a letter of qualification",
+                   "IMLCC LOQ fee $700 (regulatory-facts 2.2); V3"));
+  k.push_back(real("compact.loq_days_low", 0, 3650, "days", "shortest time to a letter of qualification",
+                   "Smith 2022: LOQ plus licenses 37-55 days, licenses 7-10 days after the LOQ (T10); V1"));
+  k.push_back(real("compact.loq_days_high", 0, 3650, "days", "longest time to a letter of qualification",
+                   "Smith 2022 (T10); V1"));
+  k.push_back(real("compact.license_days_low", 0, 3650, "days", "shortest time from LOQ to a member state's license",
+                   "Smith 2022: 7-10 days (T10); V1"));
+  k.push_back(real("compact.license_days_high", 0, 3650, "days", "longest time from LOQ to a member state's license",
+                   "Smith 2022: 7-10 days (T10); V1"));
+  k.push_back(real("compact.loq_validity_days", 1, 3650, "days", "validity of a letter of qualification",
+                   "365 days (whitegloveimlc.com, regulatory-facts 2.2); V3"));
+  k.push_back(real("compact.approval_prob", 0, 1, "probability", "probability that a compact application is granted",
+                   "about 9-10% of applications found ineligible (AMA 2019; Smith 2022); V1/V2"));
+  m.authorities = {};
+  m.make = [](const RegimeBuildContext& ctx) -> std::unique_ptr<Regime> { return std::make_unique<Compact>(ctx); };
+  m.notes = [](const RegimeBuildContext& ctx) { return window_notes(ctx, "compact"); };
+  return m;
+}
 
 }  // namespace licsim

@@ -1,7 +1,8 @@
 // Exceptions usable with any regime: the physician-to-physician consultation
 // exception and the emergency telepsychiatry exception. Under either, a
 // clinician licensed in any US state may act by telemedicine.
-#include "engine/regimes/regimes.hpp"
+#include "engine/regimes/module.hpp"
+#include "scenario/spec_builders.hpp"
 
 namespace licsim {
 
@@ -42,6 +43,29 @@ class Exceptions final : public Regime {
 
 }  // namespace
 
-std::unique_ptr<Regime> make_exceptions(const RegimeBuildContext& ctx) { return std::make_unique<Exceptions>(ctx); }
+RegimeModule exceptions_module() {
+  using namespace spec;
+  RegimeModule m;
+  m.name = "exceptions";
+  auto& k = m.keys;
+  k.push_back(flag("exceptions.consultation_enabled", "physician-to-physician consultation exception in force",
+                   "state medical practice acts (consultation exceptions; U)"));
+  k.push_back(real("exceptions.consultation_share", 0, 1, "fraction",
+                   "share of new episodes that are a consultation with a distant physician", assumed));
+  k.push_back(flag("exceptions.emergency_telepsychiatry_enabled", "emergency telepsychiatry exception in force",
+                   "scenario-specific"));
+  k.push_back(real("exceptions.emergency_share", 0, 1, "fraction",
+                   "share of new episodes of the emergency specialty that are emergencies", assumed));
+  k.push_back(abroad_flag("exceptions", "consultation and emergency telepsychiatry exceptions"));
+  k.push_back(text("exceptions.emergency_specialty", {}, "specialty whose emergencies the exception covers",
+                   "scenario-specific"));
+  m.authorities = {"consultation_exception", "emergency_exception"};
+  m.make = [](const RegimeBuildContext& ctx) -> std::unique_ptr<Regime> { return std::make_unique<Exceptions>(ctx); };
+  m.enabled = [](const Scenario& sc) {
+    return sc.boolean("exceptions.consultation_enabled") || sc.boolean("exceptions.emergency_telepsychiatry_enabled");
+  };
+  m.checked_when_off = false;  // nothing of its own to check: RegimeSet reads its shares and specialty
+  return m;
+}
 
 }  // namespace licsim

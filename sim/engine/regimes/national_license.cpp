@@ -1,7 +1,8 @@
 // National license (hypothetical): one license from a national authority,
 // valid in every US jurisdiction.
 #include "core/random.hpp"
-#include "engine/regimes/regimes.hpp"
+#include "engine/regimes/module.hpp"
+#include "scenario/spec_builders.hpp"
 
 namespace licsim {
 
@@ -33,8 +34,10 @@ class NationalLicense final : public Regime {
   std::optional<PathwayOffer> offer(const Workforce& w, ClinicianId c, std::size_t, int day) const override {
     if (!window_.contains(day) || w.active[c] == 0 || w.has(c, flag_national_license)) return std::nullopt;
     if (!abroad_ok_ && w.is_abroad(c)) return std::nullopt;
-    return PathwayOffer{Pathway::national_license, Authority::national_license, fee_, paperwork_,
-                        days_.first, days_.second, 1.0, false};
+    PathwayOffer o{Pathway::national_license, Authority::national_license, fee_, paperwork_,
+                   days_.first, days_.second, 1.0, false};
+    o.allows_in_person = true;  // a license, valid in every jurisdiction
+    return o;
   }
   void on_granted(Workforce& w, ClinicianId c, std::size_t, Pathway, int) override {
     w.flags[c] |= flag_national_license;
@@ -68,8 +71,29 @@ class NationalLicense final : public Regime {
 
 }  // namespace
 
-std::unique_ptr<Regime> make_national_license(const RegimeBuildContext& ctx) {
-  return std::make_unique<NationalLicense>(ctx);
+RegimeModule national_license_module() {
+  using namespace spec;
+  RegimeModule m;
+  m.name = "national_license";
+  auto& k = m.keys;
+  add_window(k, "national_license", "national license");
+  k.push_back(abroad_flag("national_license", "national license"));
+  k.push_back(real("national_license.fee_usd", 0, big, "USD", "fee for the national license", assumed));
+  k.push_back(real("national_license.processing_days_low", 0, 3650, "days", "shortest national review", assumed));
+  k.push_back(real("national_license.processing_days_high", 0, 3650, "days", "longest national review", assumed));
+  k.push_back(real("national_license.initial_uptake_share", 0, 1, "fraction",
+                   "share of telemedicine clinicians who apply on the first day", assumed));
+  m.authorities = {"national_license"};
+  m.make = [](const RegimeBuildContext& ctx) -> std::unique_ptr<Regime> { return std::make_unique<NationalLicense>(ctx); };
+  m.notes = [](const RegimeBuildContext& ctx) {
+    auto notes = window_notes(ctx, "national_license");
+    for (const char* other : {"compact", "registration", "telemed_act", "waiver"})
+      if (regime_enabled(other, ctx.scenario))
+        notes.push_back(std::string("national_license and ") + other + " overlap: a national license holder needs no " +
+                        other + " authorization, so " + other + " matters only for clinicians without one");
+    return notes;
+  };
+  return m;
 }
 
 }  // namespace licsim

@@ -9,7 +9,10 @@
 
 #include "core/errors.hpp"
 #include "core/random.hpp"
-#include "engine/regimes/regimes.hpp"
+#include <cmath>
+
+#include "engine/regimes/module.hpp"
+#include "scenario/spec_builders.hpp"
 
 namespace licsim {
 
@@ -170,6 +173,62 @@ class Recognition final : public Regime {
 
 }  // namespace
 
-std::unique_ptr<Regime> make_recognition(const RegimeBuildContext& ctx) { return std::make_unique<Recognition>(ctx); }
+RegimeModule recognition_module() {
+  using namespace spec;
+  RegimeModule m;
+  m.name = "recognition";
+  auto& k = m.keys;
+  add_window(k, "recognition", "international mutual recognition");
+  k.push_back(text("recognition.partners", {}, "comma-separated ISO alpha-3 codes of partner countries (foreign locations file)",
+                   "scenario-specific"));
+  k.push_back(text("recognition.recognizing_states", {}, "comma-separated USPS codes of recognizing states, or ALL",
+                   "scenario-specific"));
+  k.push_back(real("recognition.clinicians_per_partner", 0, 1e7, "clinicians",
+                   "foreign-trained clinicians per partner country taking part (full scale)", assumed));
+  k.push_back(real("recognition.states_per_clinician", 1, 64, "states", "recognizing states each participant applies to",
+                   assumed));
+  k.push_back(real("recognition.supervised_daily_cap", 0, 1000, "encounters/day",
+                   "volume cap of a supervised clinician", assumed));
+  k.push_back(real("recognition.supervised_adverse_multiplier", 0, 100, "ratio",
+                   "adverse-event multiplier under co-signature and review (below 1)", assumed));
+  k.push_back(real("recognition.promotion_encounters", 0, 1e6, "encounters",
+                   "encounters needed before full recognition", assumed));
+  k.push_back(real("recognition.promotion_max_adverse_rate", 0, 1, "events/encounter",
+                   "highest adverse-event rate allowing promotion", assumed));
+  k.push_back(real("recognition.revocation_prob_per_paid_claim", 0, 1, "probability",
+                   "probability that a paid claim leads to revocation", assumed));
+  k.push_back(flag("recognition.shared_disciplinary_repository",
+                   "revocation applies in every recognizing state (else only where the claim arose)", assumed));
+  k.push_back(flag("recognition.real_time_verification",
+                   "platforms see revocations at once (else after verification_lag_days)", assumed));
+  k.push_back(real("recognition.verification_lag_days", 0, 3650, "days", "delay before platforms see a revocation",
+                   assumed));
+  k.push_back(real("recognition.application_fee_usd", 0, big, "USD", "fee per recognition application", assumed));
+  k.push_back(real("recognition.processing_days_low", 0, 3650, "days", "shortest recognition review",
+                   "EU Directive 2005/36/EC Art. 51: decision within 3 months (U); assumption"));
+  k.push_back(real("recognition.processing_days_high", 0, 3650, "days", "longest recognition review",
+                   "EU Directive 2005/36/EC Art. 51 (U); assumption"));
+  k.push_back(real("recognition.language_concordance_share", 0, 1, "fraction",
+                   "share of participants speaking the language of LEP patients", assumed));
+  k.push_back(real("recognition.malpractice_covered_share", 0, 1, "fraction",
+                   "share of participants whose insurance covers US patients", assumed));
+  m.authorities = {"recognized", "supervised"};
+  m.make = [](const RegimeBuildContext& ctx) -> std::unique_ptr<Regime> { return std::make_unique<Recognition>(ctx); };
+  m.notes = [](const RegimeBuildContext& ctx) {
+    auto notes = window_notes(ctx, "recognition");
+    if (ctx.scenario.real("recognition.clinicians_per_partner") == 0)
+      notes.push_back("recognition is enabled with no participating clinicians (clinicians_per_partner = 0)");
+    return notes;
+  };
+  // Participants per partner country, as extra_clinicians() adds them.
+  m.added_clinicians = [](const Scenario& sc, double scale) {
+    if (!sc.has("recognition.enabled") || !sc.boolean("recognition.enabled") ||
+        !sc.has("recognition.clinicians_per_partner"))
+      return 0.0;
+    return std::floor(sc.real("recognition.clinicians_per_partner") * scale + 0.5) *
+           static_cast<double>(sc.places.foreign.size());
+  };
+  return m;
+}
 
 }  // namespace licsim

@@ -1,7 +1,8 @@
 #pragma once
-// A licensure regime as a module. The care and licensing code asks the
-// regimes, never names them: adding a regime means adding a class here and a
-// line in regime_set.cpp, not editing the step loop.
+// A licensure regime's behaviour. The care and licensing code asks the
+// regimes, never names them: a regime is a class deriving from Regime in its
+// own file, with a RegimeModule (module.hpp: its keys, authorities, notes)
+// and one line in registry.cpp.
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -34,6 +35,9 @@ struct PathwayOffer {
   double approval_prob;
   bool board_queue;  ///< reviewed in the board's (capacity-limited) queue
   int regime = -1;   ///< index of the offering regime in the RegimeSet; -1 for the base license
+  /// The authorization allows in-person practice (a license, not a telemedicine
+  /// registration or rule): what a locum seeks (OfferScope::in_person).
+  bool allows_in_person = false;
 };
 
 /// What a regime may do at the start of a day (serial phase).

@@ -4,24 +4,11 @@
 
 #include "core/errors.hpp"
 #include "engine/regimes/build_context.hpp"
-#include "engine/regimes/regimes.hpp"
+#include "engine/regimes/module.hpp"
 
 namespace licsim {
 
 namespace {
-
-using Factory = std::unique_ptr<Regime> (*)(const RegimeBuildContext&);
-
-/// Every regime licsim knows, by the scenario table that switches it on. The
-/// order is the order in which authorities are asked for.
-constexpr std::pair<const char*, Factory> registry[] = {
-    {"compact", make_compact},
-    {"registration", make_registration},
-    {"national_license", make_national_license},
-    {"telemed_act", make_telemed_act},
-    {"waiver", make_waiver},
-    {"recognition", make_recognition},
-};
 
 const char* const coverage_keys[] = {"telehealth_covered_urban", "telehealth_covered_rural", "cost_share",
                                      "forgo_prob", "telehealth_covered_away"};
@@ -43,11 +30,8 @@ RegimeSet::RegimeSet(const Scenario& sc, const ModelParams& params, const Calend
       n_specialties_(params.specialties.size()),
       uptake_(RegimeBuildContext(sc, params, calendar.start, days), days) {
   const RegimeBuildContext ctx(sc, params, calendar.start, days);
-  for (const auto& [name, make] : registry)
-    if (sc.boolean(std::string(name) + ".enabled")) regimes_.push_back(make(ctx));
-  const bool consultation = sc.boolean("exceptions.consultation_enabled");
-  const bool emergency = sc.boolean("exceptions.emergency_telepsychiatry_enabled");
-  if (consultation || emergency) regimes_.push_back(make_exceptions(ctx));
+  for (const auto& module : regime_modules())
+    if (regime_enabled(module, sc)) regimes_.push_back(module.make(ctx));
   consultation_share_ = sc.real("exceptions.consultation_share");
   emergency_share_ = sc.real("exceptions.emergency_share");
   const auto& specialty = sc.text("exceptions.emergency_specialty");
@@ -89,16 +73,16 @@ RegimeSet::RegimeSet(const Scenario& sc, const ModelParams& params, const Calend
 
 void RegimeSet::check_modules(const Scenario& sc, const ModelParams& params, const Calendar& calendar, int days) {
   const RegimeBuildContext ctx(sc, params, calendar.start, days);
-  for (const auto& [name, make] : registry) {
-    if (sc.boolean(std::string(name) + ".enabled")) continue;  // built by the constructor
+  for (const auto& module : regime_modules()) {
+    if (!module.checked_when_off || regime_enabled(module, sc)) continue;  // built by the constructor
     // A module switched off may leave its data file unnamed ("").
-    const std::string prefix = std::string(name) + ".";
+    const std::string prefix = module.name + ".";
     bool unnamed_file = false;
     for (auto it = sc.values().lower_bound(prefix); it != sc.values().end() && it->first.rfind(prefix, 0) == 0; ++it)
       if (it->first.size() > 5 && it->first.compare(it->first.size() - 5, 5, "_file") == 0 &&
           std::get<std::string>(it->second).empty())
         unnamed_file = true;
-    if (!unnamed_file) make(ctx);
+    if (!unnamed_file) module.make(ctx);
   }
 }
 
@@ -171,7 +155,7 @@ std::optional<PathwayOffer> RegimeSet::best_offer(const Workforce& w, ClinicianI
   }
   const auto allowed = [scope](const PathwayOffer& o) {
     return scope == OfferScope::any || o.grants == Authority::full_license ||
-           o.grants == Authority::compact_license || o.grants == Authority::national_license;
+           o.grants == Authority::compact_license || o.allows_in_person;
   };
   for (std::size_t i = 0; i < regimes_.size(); ++i)
     if (auto o = regimes_[i]->offer(w, c, j, day); o && allowed(*o) && (!best || cost(*o) < cost(*best))) {

@@ -7,7 +7,8 @@
 #include <array>
 
 #include "core/errors.hpp"
-#include "engine/regimes/regimes.hpp"
+#include "engine/regimes/module.hpp"
+#include "scenario/spec_builders.hpp"
 
 namespace licsim {
 
@@ -118,6 +119,71 @@ class Registration final : public Regime {
 
 }  // namespace
 
-std::unique_ptr<Regime> make_registration(const RegimeBuildContext& ctx) { return std::make_unique<Registration>(ctx); }
+RegimeModule registration_module() {
+  using namespace spec;
+  RegimeModule m;
+  m.name = "registration";
+  auto& k = m.keys;
+  add_window(k, "registration", "telehealth registrations and special telemedicine licenses");
+  k.push_back(text("registration.pathways_file", {}, "CSV of states offering a registration or special license",
+                   "scenarios/data/README.md"));
+  // Per kind of pathway (the file's `pathway` column); fee and days are defaults
+  // where the file has none. Sources: research notes in scenarios/data/README.md §5.
+  k.push_back(real("registration.registration_fee_usd", 0, big, "USD",
+                   "registration fee where the pathways file has none",
+                   "median of the sourced registration fees FL $0, MN $100, WV $175, AZ $500 (V1): 137.5, "
+                   "rounded; derived"));
+  k.push_back(real("registration.registration_processing_days_low", 0, 3650, "days",
+                   "shortest registration review where the file has none",
+                   "WV: no decision before 10 business days, about 14 calendar days (W. Va. Code R. 11-15-5, V1); "
+                   "the only figure found"));
+  k.push_back(real("registration.registration_processing_days_high", 0, 3650, "days",
+                   "longest registration review where the file has none", assumed));
+  k.push_back(real("registration.registration_paperwork_share", 0, 1, "fraction",
+                   "a registration's paperwork as a share of a full application's (regulator.paperwork_hours)",
+                   "forms ask for identity, licenses, discipline, insurer and agent, no primary-source "
+                   "verification or exam (Minn. Stat. 147.032, AZ R9-16-1002, WV 11 CSR 15-5.5, V1); share assumed"));
+  k.push_back(real("registration.registration_approval_prob", 0, 1, "probability",
+                   "probability that a registration is granted",
+                   "form-based, staff-approved (FL DOH letter, WV without the Board, V1); no approval rates "
+                   "found; assumed"));
+  k.push_back(flag("registration.registration_board_review",
+                   "registrations wait in the board's capacity-limited review queue, like a license",
+                   "no: 'on a form provided by the board' (Minn. Stat. 147.032), DOH letter (Fla. Stat. "
+                   "456.47), staff approval (W. Va. Code R. 11-15-5); V1"));
+  k.push_back(flag("registration.registration_requires_clean_record",
+                   "clinicians ever sanctioned are not eligible for a registration",
+                   "no: most registrations bar pending or recent matters only (FL 5 years, MN revoked or "
+                   "restricted, WV pending; AZ any past discipline), V1/V2"));
+  k.push_back(real("registration.special_license_fee_usd", 0, big, "USD",
+                   "special telemedicine license fee where the pathways file has none",
+                   "AL $250 initial (albme.org, V1); TX the same as a full license (TMB, V1); default assumed"));
+  k.push_back(real("registration.special_license_processing_days_low", 0, 3650, "days",
+                   "shortest special-license review where the file has none",
+                   "no published figure; reviewed like a full license (AL, LA, TN, TX, V1; NV, OH, V3): "
+                   "the full license's 3-6 months (Smith 2022, T10) assumed"));
+  k.push_back(real("registration.special_license_processing_days_high", 0, 3650, "days",
+                   "longest special-license review where the file has none",
+                   "as processing_days_low: 3-6 months (Smith 2022, T10) assumed"));
+  k.push_back(real("registration.special_license_paperwork_share", 0, 1, "fraction",
+                   "a special license's paperwork as a share of a full application's (regulator.paperwork_hours)",
+                   "full-license qualifications and documents required (LA R.S. 37:1276.1 and its permit rule, TN "
+                   "1050-02-.17, TX 22 TAC 172.12, AL two applications, V1); share assumed"));
+  k.push_back(real("registration.special_license_approval_prob", 0, 1, "probability",
+                   "probability that a special license application is granted",
+                   "no approval rates found; board review like a full license, so regulator.approval_prob "
+                   "(IMLC about 9-10% ineligible, Smith 2022) assumed"));
+  k.push_back(flag("registration.special_license_board_review",
+                   "special licenses wait in the board's capacity-limited review queue, like a license",
+                   "yes: AL board agenda then the Commission, TX two-step analyst review, TN at Board "
+                   "discretion (V1)"));
+  k.push_back(flag("registration.special_license_requires_clean_record",
+                   "clinicians ever sanctioned are not eligible for a special license",
+                   "yes: no previous discipline in AL (waivable), LA, MT and TX (V1)"));
+  m.authorities = {"registration"};
+  m.make = [](const RegimeBuildContext& ctx) -> std::unique_ptr<Regime> { return std::make_unique<Registration>(ctx); };
+  m.notes = [](const RegimeBuildContext& ctx) { return window_notes(ctx, "registration"); };
+  return m;
+}
 
 }  // namespace licsim

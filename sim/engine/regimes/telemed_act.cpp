@@ -1,7 +1,8 @@
 // TELE-MED Act (H.R. 3081 / S. 1778, 114th Congress): a practitioner licensed in
 // any state may treat Medicare beneficiaries by telemedicine in any state.
 // Nobody else is affected.
-#include "engine/regimes/regimes.hpp"
+#include "engine/regimes/module.hpp"
+#include "scenario/spec_builders.hpp"
 
 namespace licsim {
 
@@ -33,6 +34,23 @@ class TelemedAct final : public Regime {
 
 }  // namespace
 
-std::unique_ptr<Regime> make_telemed_act(const RegimeBuildContext& ctx) { return std::make_unique<TelemedAct>(ctx); }
+RegimeModule telemed_act_module() {
+  using namespace spec;
+  RegimeModule m;
+  m.name = "telemed_act";
+  auto& k = m.keys;
+  add_window(k, "telemed_act", "TELE-MED Act (Medicare telemedicine across state lines)");
+  k.push_back(abroad_flag("telemed_act", "TELE-MED Act"));
+  m.authorities = {"telemed_act"};
+  m.make = [](const RegimeBuildContext& ctx) -> std::unique_ptr<Regime> { return std::make_unique<TelemedAct>(ctx); };
+  m.notes = [](const RegimeBuildContext& ctx) {
+    auto notes = window_notes(ctx, "telemed_act");
+    if (regime_enabled("waiver", ctx.scenario))
+      notes.push_back("telemed_act and waiver overlap for Medicare telemedicine while a state's waiver is in force; "
+                      "encounters are counted under the first authority that applies (telemed_act)");
+    return notes;
+  };
+  return m;
+}
 
 }  // namespace licsim

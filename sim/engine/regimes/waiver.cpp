@@ -1,7 +1,8 @@
 // Emergency waiver (COVID-19 style): while a state's waiver is in force, a
 // clinician licensed in any US state may treat its patients by telemedicine.
 // Waivers start together and end state by state on dates from data.
-#include "engine/regimes/regimes.hpp"
+#include "engine/regimes/module.hpp"
+#include "scenario/spec_builders.hpp"
 
 namespace licsim {
 
@@ -50,6 +51,25 @@ class Waiver final : public Regime {
 
 }  // namespace
 
-std::unique_ptr<Regime> make_waiver(const RegimeBuildContext& ctx) { return std::make_unique<Waiver>(ctx); }
+RegimeModule waiver_module() {
+  using namespace spec;
+  RegimeModule m;
+  m.name = "waiver";
+  auto& k = m.keys;
+  k.push_back(flag("waiver.enabled", "switch the emergency waiver on", "scenario-specific"));
+  k.push_back(date("waiver.start_date", "first day of the emergency waiver in every state"));
+  k.push_back(date("waiver.default_end_date", "last day of the waiver in states without a date in the end-dates file"));
+  k.push_back(text("waiver.end_dates_file", {}, "CSV of last waiver day by state", "scenarios/data/README.md"));
+  k.push_back(abroad_flag("waiver", "emergency waiver"));
+  m.authorities = {"waiver"};
+  m.make = [](const RegimeBuildContext& ctx) -> std::unique_ptr<Regime> { return std::make_unique<Waiver>(ctx); };
+  m.notes = [](const RegimeBuildContext& ctx) {
+    std::vector<std::string> notes;
+    if (ctx.day_of_key("waiver.start_date").value_or(0) >= ctx.days())
+      notes.push_back("waiver starts after the simulated period: it has no effect");
+    return notes;
+  };
+  return m;
+}
 
 }  // namespace licsim
