@@ -160,8 +160,9 @@ void record_wait_quantiles(std::vector<CarePartition>& partitions, Results& r, i
   for (auto& part : partitions) std::fill(part.wait_histogram().begin(), part.wait_histogram().end(), 0.0);
 }
 
-/// End-of-month stock of authorizations by pathway, from the clinicians' masks.
-void record_pathway_stocks(const Workforce& w, Results& r, int replicate, int month) {
+/// End-of-month stock of authorizations by pathway: licenses from the
+/// clinicians' masks, the rest as each regime counts its own.
+void record_pathway_stocks(const Workforce& w, const RegimeSet& regimes, Results& r, int replicate, int month) {
   const std::size_t n_us = r.jurisdictions.size();
   const auto cell = [&](std::size_t j, Pathway p) -> double& {
     return r.by_pathway[r.monthly_index(replicate, month, j, pathway_count * pathway_slot_count) +
@@ -173,13 +174,9 @@ void record_pathway_stocks(const Workforce& w, Results& r, int replicate, int mo
     for (std::size_t j = 0; j < n_us; ++j) {
       const std::uint64_t bit = std::uint64_t{1} << j;
       if (w.active[c] & bit) cell(j, (w.compact[c] & bit) ? Pathway::compact : Pathway::full_license) += 1;
-      if (w.registered[c] & bit) cell(j, Pathway::registration) += 1;
-      if ((w.recognized[c] | w.supervised[c]) & bit) cell(j, Pathway::recognition) += 1;
     }
-    // A national license is counted at the board of the principal license.
-    if (w.has(c, flag_national_license) && w.active[c] != 0)
-      cell(static_cast<std::size_t>(__builtin_ctzll(w.active[c])), Pathway::national_license) += 1;
   }
+  regimes.count_authorizations(w, [&](std::size_t j, Pathway p) { cell(j, p) += 1; });
 }
 
 /// Runs one replicate over `calendar` (the spin-up then the recorded days);
@@ -302,7 +299,7 @@ void run_replicate(const Scenario& scenario, const ModelParams& params, const Po
     }
     const bool month_ends = day + 1 == days || month_of_day[static_cast<std::size_t>(out_day) + 1] != month;
     if (month_ends) {
-      record_pathway_stocks(workforce, results, replicate, month);
+      record_pathway_stocks(workforce, regimes, results, replicate, month);
       record_wait_quantiles(partitions, results, replicate, month);
     }
   }

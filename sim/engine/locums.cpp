@@ -27,7 +27,7 @@ void LocumLicensing::assign(int day, Workforce& w, Boards& boards, const RegimeS
     // Weeks of in-person work there: worth far more than the license's renewal.
     if (w.active[c] & bit) w.license_use_of(c, j) = 255;
     // Already licensed there (or applying, or holding a national license): no application.
-    if (((w.active[c] | w.pending[c]) & bit) || w.has(c, flag_national_license) || !w.available(c, day)) continue;
+    if (((w.active[c] | w.pending[c]) & bit) || regimes.license_valid_everywhere(w, c) || !w.available(c, day)) continue;
     // A day sooner is a day of in-person work: what makes a faster pathway worth its fee.
     const auto& sp = params_.specialties[w.specialty[c]];
     const double daily_value = sp.capacity_per_clinician_day * sp.price_in_person_usd;

@@ -43,7 +43,7 @@ constexpr std::uint64_t fixed_bytes = std::uint64_t{22} << 20;
 constexpr double workforce_array_bytes =
     sizeof(std::uint8_t) * 4 +                                   // location, specialty, platform, flags
     sizeof(float) +                                              // risk
-    sizeof(std::uint64_t) * 6 +                                  // the authorization masks
+    sizeof(std::uint64_t) * 3 +                                  // license masks: active, compact, pending
     sizeof(std::uint8_t) * 64 +                                  // license use, per US jurisdiction (at most 64)
     sizeof(std::int32_t) * 2 +                                   // suspended_until, capacity_day
     sizeof(std::uint16_t) * 5;                                   // capacity counters
@@ -204,6 +204,10 @@ MemoryEstimate estimate_memory(const Scenario& sc, const RunOptions& options) {
   e.bytes_per_clinician = workforce_array_bytes +
                           vector_slack * sizeof(ClinicianId) * (3.0 + licenses) +
                           vector_slack * sizeof(Expiry) * licenses;
+  // The regimes' own per-clinician state (a scenario being estimated may lack a module's keys).
+  for (const auto& module : regime_modules())
+    if (module.bytes_per_clinician > 0 && sc.has(module.name + ".enabled") && regime_enabled(module, sc))
+      e.bytes_per_clinician += module.bytes_per_clinician;
 
   // Results of every replicate (doubles, from the output schema), and the
   // writer's buffer: writer_batch_values values (or one variable, when larger)

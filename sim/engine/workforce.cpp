@@ -33,14 +33,14 @@ std::uint16_t whole_capacity(Stream& rng, double mean) {
   return static_cast<std::uint16_t>(std::min(value, 65535.0));
 }
 
-bool Workforce::open_telehealth(ClinicianId c, double share, Stream& rng) {
+bool Workforce::open_telehealth(ClinicianId c, double share, Stream& rng, std::uint64_t also_held) {
   const std::uint16_t tele = std::max<std::uint16_t>(1, whole_capacity(rng, daily_capacity[c] * share));
   daily_telehealth[c] = std::min(daily_capacity[c], std::max(daily_telehealth[c], tele));
   if (has(c, flag_telehealth)) return false;
   // A new adopter offers telemedicine within its usual schedule: no slots are
   // kept from in-person patients (reserved_telehealth stays 0).
   flags[c] |= flag_telehealth;
-  const std::uint64_t held = active[c] | registered[c];
+  const std::uint64_t held = active[c] | also_held;
   for (std::size_t j = 0; j < n_us; ++j)
     if ((held >> j) & 1u) enter_telehealth_pools(c, j);
   telehealth_any[platform[c] * n_specialties + specialty[c]].push_back(c);
@@ -176,9 +176,6 @@ Workforce build_workforce(const Places& places, const ModelParams& params, doubl
       w.risk.push_back(static_cast<float>(rng.lognormal_with_mean(1.0, params.skill_sigma)));
       w.active.push_back(0);
       w.compact.push_back(0);
-      w.registered.push_back(0);
-      w.recognized.push_back(0);
-      w.supervised.push_back(0);
       w.pending.push_back(0);
       w.suspended_until.push_back(0);
       w.capacity_day.push_back(-1);

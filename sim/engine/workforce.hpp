@@ -17,8 +17,7 @@ enum ClinicianFlag : std::uint8_t {
   flag_non_compliant = 2,       ///< will treat where not authorized
   flag_speaks_lep = 4,          ///< speaks the language of LEP patients
   flag_insured_abroad = 8,      ///< (clinicians abroad) insurance covers US patients
-  flag_national_license = 16,   ///< holds a national license (national_license regime)
-  flag_compact_eligible = 32,   ///< meets the IMLC eligibility rules
+  // 16 and 32 are free: regimes keep their own per-clinician state (engine/regimes/).
   flag_recognition = 64,        ///< foreign-trained, takes part through international recognition
   flag_disciplined = 128,       ///< has been sanctioned by a board (a disciplinary record)
 };
@@ -42,9 +41,6 @@ struct Workforce {
   std::vector<float> risk;              ///< adverse-event risk multiplier (latent skill)
   std::vector<std::uint64_t> active;    ///< full licenses in force (traditional or compact)
   std::vector<std::uint64_t> compact;   ///< of those, issued through the compact
-  std::vector<std::uint64_t> registered;  ///< telehealth registrations / special licenses
-  std::vector<std::uint64_t> recognized;  ///< international recognition, full tier
-  std::vector<std::uint64_t> supervised;  ///< international recognition, supervised tier
   std::vector<std::uint64_t> pending;   ///< applications under way
   std::vector<std::int32_t> suspended_until;
   std::vector<std::int32_t> capacity_day;  ///< day the two counters below refer to
@@ -132,8 +128,9 @@ struct Workforce {
   }
   /// c may give telemedicine in `share` of its slots from today (or keeps its
   /// own larger share), joining the telemedicine pools of its authorizations if
-  /// it did not offer telemedicine before; returns whether it joined.
-  bool open_telehealth(ClinicianId c, double share, Stream& rng);
+  /// it did not offer telemedicine before (`also_held`: the jurisdictions of
+  /// its regime authorizations, beyond its licenses); returns whether it joined.
+  bool open_telehealth(ClinicianId c, double share, Stream& rng, std::uint64_t also_held = 0);
   /// Adds a new authorization to the telemedicine pools.
   void enter_telehealth_pools(ClinicianId c, std::size_t jurisdiction) {
     if (!has(c, flag_telehealth)) return;

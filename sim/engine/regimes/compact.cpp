@@ -61,15 +61,16 @@ class Compact final : public Regime {
 
   void prepare(Workforce& w, std::uint64_t seed, std::uint32_t replicate) override {
     loq_until_.assign(w.size(), -1);
+    eligible_.assign(w.size(), 0);
     for (ClinicianId c = 0; c < w.size(); ++c) {
       Stream rng(seed, replicate, Purpose::world_clinicians, 0, c, 2);
-      if (rng.bernoulli(eligible_share_)) w.flags[c] |= flag_compact_eligible;
+      eligible_[c] = rng.bernoulli(eligible_share_) ? 1 : 0;
     }
   }
 
   std::optional<PathwayOffer> offer(const Workforce& w, ClinicianId c, std::size_t j,
                                     int day) const override {
-    if (!window_.contains(day) || !w.has(c, flag_compact_eligible) || w.is_abroad(c)) return std::nullopt;
+    if (!window_.contains(day) || !eligible_[c] || w.is_abroad(c)) return std::nullopt;
     if (!member(w.location[c], day) || !member(j, day)) return std::nullopt;
     const bool has_loq = loq_until_[c] >= day;
     PathwayOffer o;
@@ -98,6 +99,7 @@ class Compact final : public Regime {
   int loq_validity_;
   std::vector<Window> membership_;
   std::vector<std::int32_t> loq_until_;
+  std::vector<std::uint8_t> eligible_;  ///< per clinician: meets the compact's eligibility rules
 };
 
 }  // namespace
@@ -133,6 +135,7 @@ RegimeModule compact_module() {
   m.authorities = {};
   m.make = [](const RegimeBuildContext& ctx) -> std::unique_ptr<Regime> { return std::make_unique<Compact>(ctx); };
   m.notes = [](const RegimeBuildContext& ctx) { return window_notes(ctx, "compact"); };
+  m.bytes_per_clinician = sizeof(std::int32_t) + sizeof(std::uint8_t);  // LOQ validity, eligibility
   return m;
 }
 

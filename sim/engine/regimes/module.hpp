@@ -39,6 +39,8 @@ struct RegimeModule {
   /// An upper bound on the clinicians it adds at `scale`, for the memory
   /// estimate (the scenario is read without being built).
   std::function<double(const Scenario&, double scale)> added_clinicians;
+  /// Bytes of its own state per clinician while switched on (memory estimate).
+  double bytes_per_clinician = 0;
 };
 
 /// Every regime licsim knows, in the order their authorities are asked for.

@@ -25,22 +25,27 @@ class NationalLicense final : public Regime {
     return window_.contains(q.day) && q.location < n_us_;
   }
   Authority national_grant(const Workforce& w, ClinicianId c, int) const override {
-    return w.has(c, flag_national_license) && (abroad_ok_ || !w.is_abroad(c)) ? Authority::national_license
+    return holders_[c] && (abroad_ok_ || !w.is_abroad(c)) ? Authority::national_license
                                                                               : Authority::none;
   }
   Authority grants(const Workforce& w, ClinicianId c, const EncounterQuery& q) const override {
     return opens_national_pool(q) ? national_grant(w, c, q.day) : Authority::none;
   }
   std::optional<PathwayOffer> offer(const Workforce& w, ClinicianId c, std::size_t, int day) const override {
-    if (!window_.contains(day) || w.active[c] == 0 || w.has(c, flag_national_license)) return std::nullopt;
+    if (!window_.contains(day) || w.active[c] == 0 || holders_[c]) return std::nullopt;
     if (!abroad_ok_ && w.is_abroad(c)) return std::nullopt;
     PathwayOffer o{Pathway::national_license, Authority::national_license, fee_, paperwork_,
                    days_.first, days_.second, 1.0, false};
     o.allows_in_person = true;  // a license, valid in every jurisdiction
     return o;
   }
-  void on_granted(Workforce& w, ClinicianId c, std::size_t, Pathway, int) override {
-    w.flags[c] |= flag_national_license;
+  void on_granted(Workforce&, ClinicianId c, std::size_t, Pathway, int) override { holders_[c] = 1; }
+  bool license_valid_everywhere(const Workforce&, ClinicianId c) const override { return holders_[c] != 0; }
+  // Counted at the board of the principal license.
+  void count_authorizations(const Workforce& w, const AuthorizationCount& add) const override {
+    for (ClinicianId c = 0; c < holders_.size(); ++c)
+      if (holders_[c] && w.active[c] != 0)
+        add(static_cast<std::size_t>(__builtin_ctzll(w.active[c])), Pathway::national_license);
   }
   // On the first day of the window, a share of telemedicine clinicians applies at once.
   void start_day(int day, RegimeServices& s) override {
@@ -54,7 +59,8 @@ class NationalLicense final : public Regime {
       if (auto o = offer(w, c, principal, day)) s.apply(c, principal, *o);
     }
   }
-  void prepare(Workforce&, std::uint64_t seed, std::uint32_t replicate) override {
+  void prepare(Workforce& w, std::uint64_t seed, std::uint32_t replicate) override {
+    holders_.assign(w.size(), 0);
     seed_ = seed;
     replicate_ = replicate;
   }
@@ -67,6 +73,7 @@ class NationalLicense final : public Regime {
   std::pair<double, double> days_;
   std::uint64_t seed_ = 0;
   std::uint32_t replicate_ = 0;
+  std::vector<std::uint8_t> holders_;  ///< per clinician: holds the national license
 };
 
 }  // namespace
@@ -84,6 +91,7 @@ RegimeModule national_license_module() {
   k.push_back(real("national_license.initial_uptake_share", 0, 1, "fraction",
                    "share of telemedicine clinicians who apply on the first day", assumed));
   m.authorities = {"national_license"};
+  m.bytes_per_clinician = sizeof(std::uint8_t);  // holds the license
   m.make = [](const RegimeBuildContext& ctx) -> std::unique_ptr<Regime> { return std::make_unique<NationalLicense>(ctx); };
   m.notes = [](const RegimeBuildContext& ctx) {
     auto notes = window_notes(ctx, "national_license");

@@ -68,12 +68,20 @@ class Recognition final : public Regime {
     today_count_.assign(w.size(), 0);
     revoked_.assign(w.size(), 0);
     revoked_seen_from_.assign(w.size(), std::numeric_limits<std::int32_t>::max());
+    recognized_.assign(w.size(), 0);
+    supervised_.assign(w.size(), 0);
+  }
+  std::uint64_t held_in(ClinicianId c) const override { return recognized_[c] | supervised_[c]; }
+  void count_authorizations(const Workforce&, const AuthorizationCount& add) const override {
+    for (ClinicianId c = 0; c < recognized_.size(); ++c)
+      for (std::uint64_t m = recognized_[c] | supervised_[c]; m != 0; m &= m - 1)
+        add(static_cast<std::size_t>(__builtin_ctzll(m)), Pathway::recognition);
   }
 
   Authority tier(const Workforce& w, ClinicianId c, std::size_t loc) const {
     if (loc >= 64 || !((recognizing_ >> loc) & 1u)) return Authority::none;
-    if ((w.recognized[c] >> loc) & 1u) return Authority::recognized;
-    if ((w.supervised[c] >> loc) & 1u) return Authority::supervised;
+    if ((recognized_[c] >> loc) & 1u) return Authority::recognized;
+    if ((supervised_[c] >> loc) & 1u) return Authority::supervised;
     return Authority::none;
   }
   Authority grants(const Workforce& w, ClinicianId c, const EncounterQuery& q) const override {
@@ -98,14 +106,14 @@ class Recognition final : public Regime {
 
   std::optional<PathwayOffer> offer(const Workforce& w, ClinicianId c, std::size_t j, int day) const override {
     if (!window_.contains(day) || !w.has(c, flag_recognition) || !((recognizing_ >> j) & 1u)) return std::nullopt;
-    if (((w.supervised[c] | w.recognized[c] | revoked_[c]) >> j) & 1u) return std::nullopt;
+    if (((supervised_[c] | recognized_[c] | revoked_[c]) >> j) & 1u) return std::nullopt;
     return PathwayOffer{Pathway::recognition, Authority::supervised, fee_, params_.paperwork_hours,
                         days_.first, days_.second, params_.regulators[j].approval_prob, true};
   }
   void on_granted(Workforce& w, ClinicianId c, std::size_t j, Pathway, int) override {
     // A clinician already promoted elsewhere enters a new state at the full tier.
-    if (w.recognized[c] != 0) w.recognized[c] |= std::uint64_t{1} << j;
-    else w.supervised[c] |= std::uint64_t{1} << j;
+    if (recognized_[c] != 0) recognized_[c] |= std::uint64_t{1} << j;
+    else supervised_[c] |= std::uint64_t{1} << j;
     w.enter_telehealth_pools(c, j);
   }
   // Participants apply on the first day of the window.
@@ -136,15 +144,15 @@ class Recognition final : public Regime {
     // Milestones met: every supervised authorization becomes full.
     if (a == Authority::supervised && encounters_[c] >= promotion_encounters_ &&
         harms_[c] <= promotion_max_rate_ * encounters_[c]) {
-      w.recognized[c] |= w.supervised[c];
-      w.supervised[c] = 0;
+      recognized_[c] |= supervised_[c];
+      supervised_[c] = 0;
     }
   }
   void on_paid_claim(Workforce& w, ClinicianId c, Authority a, std::size_t loc, int day) override {
     if (a != Authority::supervised && a != Authority::recognized) return;
     Stream rng(seed_, replicate_, Purpose::recognition_revocation, static_cast<std::uint64_t>(day), c);
     if (!rng.bernoulli(revocation_prob_)) return;
-    const std::uint64_t revoke = shared_repository_ ? (w.supervised[c] | w.recognized[c]) : (std::uint64_t{1} << loc);
+    const std::uint64_t revoke = shared_repository_ ? (supervised_[c] | recognized_[c]) : (std::uint64_t{1} << loc);
     // The tiers stay recorded; revoked_ masks them (at once in law, for
     // platforms once verified).
     revoked_[c] |= revoke;
@@ -153,6 +161,8 @@ class Recognition final : public Regime {
 
  private:
   const ModelParams& params_;
+  /// Per clinician: jurisdictions where recognized at the full and the supervised tier.
+  std::vector<std::uint64_t> recognized_, supervised_;
   Window window_;
   std::vector<std::uint8_t> partners_;
   std::uint64_t recognizing_ = 0;
@@ -213,6 +223,8 @@ RegimeModule recognition_module() {
   k.push_back(real("recognition.malpractice_covered_share", 0, 1, "fraction",
                    "share of participants whose insurance covers US patients", assumed));
   m.authorities = {"recognized", "supervised"};
+  // Tiers and revocations (3 masks), encounters and harms, the day's count and its day, when platforms see a revocation.
+  m.bytes_per_clinician = 3 * sizeof(std::uint64_t) + 2 * sizeof(std::uint32_t) + 2 * sizeof(std::int32_t) + sizeof(std::uint16_t);
   m.make = [](const RegimeBuildContext& ctx) -> std::unique_ptr<Regime> { return std::make_unique<Recognition>(ctx); };
   m.notes = [](const RegimeBuildContext& ctx) {
     auto notes = window_notes(ctx, "recognition");

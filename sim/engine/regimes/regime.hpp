@@ -90,6 +90,16 @@ class Regime {
   virtual void on_encounter(Workforce&, ClinicianId, Authority, bool /*harmed*/, int /*day*/) {}
   virtual void on_paid_claim(Workforce&, ClinicianId, Authority, std::size_t /*location*/,
                              int /*day*/) {}
+  /// Whether c holds a license of this regime valid in every jurisdiction (a
+  /// national license): no state license is needed, not even to work as a locum.
+  virtual bool license_valid_everywhere(const Workforce&, ClinicianId) const { return false; }
+  /// Jurisdictions where c holds an authorization of this regime that puts it
+  /// in their telemedicine pools (a registration, a recognition tier).
+  virtual std::uint64_t held_in(ClinicianId) const { return 0; }
+  /// Reports each authorization by this regime held now, as (jurisdiction,
+  /// pathway), for the monthly stock of authorizations (by_pathway: active).
+  using AuthorizationCount = std::function<void(std::size_t jurisdiction, Pathway pathway)>;
+  virtual void count_authorizations(const Workforce&, const AuthorizationCount&) const {}
   /// An adverse-event multiplier this regime adds (e.g. supervision), 1 if none.
   virtual double harm_multiplier(const Workforce&, ClinicianId, Authority) const { return 1.0; }
   /// Extra capacity limit for the clinician today under this authority (e.g. a

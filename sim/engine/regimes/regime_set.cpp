@@ -130,6 +130,16 @@ bool RegimeSet::within_limits(const Workforce& w, ClinicianId c, Authority a, in
   return true;
 }
 
+bool RegimeSet::license_valid_everywhere(const Workforce& w, ClinicianId c) const {
+  for (const auto& r : regimes_)
+    if (r->license_valid_everywhere(w, c)) return true;
+  return false;
+}
+
+void RegimeSet::count_authorizations(const Workforce& w, const Regime::AuthorizationCount& add) const {
+  for (const auto& r : regimes_) r->count_authorizations(w, add);
+}
+
 double RegimeSet::harm_multiplier(const Workforce& w, ClinicianId c, Authority a) const {
   double m = 1.0;
   for (const auto& r : regimes_) m *= r->harm_multiplier(w, c, a);
@@ -180,7 +190,9 @@ void RegimeSet::start_day(int day, RegimeServices& services) {
   auto& w = services.workforce;
   for (const ClinicianId c : uptake_.adopting(day)) {
     Stream rng(seed_, replicate_, Purpose::telehealth_uptake, 1, c);
-    if (!w.open_telehealth(c, uptake_.capacity_share(), rng)) continue;
+    std::uint64_t held = 0;
+    for (const auto& r : regimes_) held |= r->held_in(c);
+    if (!w.open_telehealth(c, uptake_.capacity_share(), rng, held)) continue;
     for (auto& pools : national_pools_) pools[w.platform[c] * n_specialties_ + w.specialty[c]].members.push_back(c);
   }
   // An application a regime files itself is stamped with that regime, so the

@@ -48,6 +48,10 @@ class RegimeSet {
     return national_pools_[i][platform * n_specialties_ + specialty];
   }
   bool within_limits(const Workforce& w, ClinicianId c, Authority a, int day) const;
+  /// Whether a regime gave c a license valid in every jurisdiction.
+  bool license_valid_everywhere(const Workforce& w, ClinicianId c) const;
+  /// Every authorization the regimes have granted and c still holds, as (jurisdiction, pathway).
+  void count_authorizations(const Workforce& w, const Regime::AuthorizationCount& add) const;
   double harm_multiplier(const Workforce& w, ClinicianId c, Authority a) const;
   void on_encounter(Workforce& w, ClinicianId c, Authority a, bool harmed, int day);
   void on_paid_claim(Workforce& w, ClinicianId c, Authority a, std::size_t location, int day);

@@ -54,18 +54,18 @@ class Registration final : public Regime {
 
   Authority grants(const Workforce& w, ClinicianId c, const EncounterQuery& q) const override {
     if (q.modality != Modality::telehealth || !open(q.location, q.day)) return Authority::none;
-    if (!((w.registered[c] >> q.location) & 1u)) return Authority::none;
+    if (!((registered_[c] >> q.location) & 1u)) return Authority::none;
     if (states_[q.location].follow_up_only && !(q.episode_flags & ep_follow_up)) return Authority::none;
     return Authority::registration;
   }
   // Follow-up-only registrants are not in the pool for new patients.
   Authority state_pool_grant(const Workforce& w, ClinicianId c, std::size_t loc, int day) const override {
-    if (!open(loc, day) || states_[loc].follow_up_only || !((w.registered[c] >> loc) & 1u))
+    if (!open(loc, day) || states_[loc].follow_up_only || !((registered_[c] >> loc) & 1u))
       return Authority::none;
     return Authority::registration;
   }
   std::optional<PathwayOffer> offer(const Workforce& w, ClinicianId c, std::size_t j, int day) const override {
-    if (!open(j, day) || day > states_[j].last || w.active[c] == 0 || ((w.registered[c] >> j) & 1u))
+    if (!open(j, day) || day > states_[j].last || w.active[c] == 0 || ((registered_[c] >> j) & 1u))
       return std::nullopt;
     const State& s = states_[j];
     const Rules& rules = rules_[static_cast<std::size_t>(s.kind)];
@@ -76,11 +76,19 @@ class Registration final : public Regime {
                         rules.approval_prob, rules.board_review};
   }
   void on_granted(Workforce& w, ClinicianId c, std::size_t j, Pathway, int) override {
-    w.registered[c] |= std::uint64_t{1} << j;
+    registered_[c] |= std::uint64_t{1} << j;
     w.enter_telehealth_pools(c, j);
+  }
+  void prepare(Workforce& w, std::uint64_t, std::uint32_t) override { registered_.assign(w.size(), 0); }
+  std::uint64_t held_in(ClinicianId c) const override { return registered_[c]; }
+  void count_authorizations(const Workforce&, const AuthorizationCount& add) const override {
+    for (ClinicianId c = 0; c < registered_.size(); ++c)
+      for (std::uint64_t m = registered_[c]; m != 0; m &= m - 1)
+        add(static_cast<std::size_t>(__builtin_ctzll(m)), Pathway::registration);
   }
 
  private:
+  std::vector<std::uint64_t> registered_;  ///< per clinician: jurisdictions where registered
   /// A kind's rules; the pathways file may override fee and days per state.
   struct Rules {
     double fee = 0, days_low = 0, days_high = 0, paperwork_share = 0, approval_prob = 1;
@@ -183,6 +191,7 @@ RegimeModule registration_module() {
   m.authorities = {"registration"};
   m.make = [](const RegimeBuildContext& ctx) -> std::unique_ptr<Regime> { return std::make_unique<Registration>(ctx); };
   m.notes = [](const RegimeBuildContext& ctx) { return window_notes(ctx, "registration"); };
+  m.bytes_per_clinician = sizeof(std::uint64_t);  // jurisdictions registered in
   return m;
 }
 

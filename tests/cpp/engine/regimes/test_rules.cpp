@@ -9,6 +9,18 @@
 using namespace licsim;
 using test::RegimeWorld;
 
+namespace {
+
+/// The switched-on regime called `name` (its own state is seen through its hooks).
+const Regime& regime_named(const RegimeSet& regimes, std::string_view name) {
+  for (std::size_t i = 0; i < regimes.size(); ++i)
+    if (regimes.regime(i).name() == name) return regimes.regime(i);
+  FAIL("no regime " << name);
+  throw std::logic_error("unreachable");
+}
+
+}  // namespace
+
 TEST_CASE("state-only: a license where the patient is, nothing else") {
   RegimeWorld w({});
   const auto ny = w.code("NY"), nj = w.code("NJ");
@@ -22,12 +34,25 @@ TEST_CASE("state-only: a license where the patient is, nothing else") {
 TEST_CASE("compact: expedited licenses for eligible physicians between member states only") {
   RegimeWorld w({"compact.enabled=true"});
   const auto il = w.code("IL"), wi = w.code("WI"), ca = w.code("CA"), mi = w.code("MI");
+  // Eligibility is the compact's own per-clinician trait: it shows as a compact route between members.
+  const Regime& compact = regime_named(w.regimes, "compact");
+  const auto compact_route = [&](const RegimeWorld& world, const Regime& r, ClinicianId c, std::size_t j) {
+    return r.offer(world.workforce, c, j, 30).has_value();
+  };
   const ClinicianId eligible = w.find([&](ClinicianId c) {
-    return !w.workforce.is_abroad(c) && w.workforce.location[c] == il && w.workforce.has(c, flag_compact_eligible);
+    return !w.workforce.is_abroad(c) && w.workforce.location[c] == il && compact_route(w, compact, c, wi);
   });
   const ClinicianId ineligible = w.find([&](ClinicianId c) {
-    return !w.workforce.is_abroad(c) && w.workforce.location[c] == il && !w.workforce.has(c, flag_compact_eligible);
+    return !w.workforce.is_abroad(c) && w.workforce.location[c] == il && !compact_route(w, compact, c, wi);
   });
+  // About the eligible share (80%) of Illinois clinicians are eligible.
+  double il_clinicians = 0, il_eligible = 0;
+  for (ClinicianId c = 0; c < w.workforce.size(); ++c)
+    if (!w.workforce.is_abroad(c) && w.workforce.location[c] == il) {
+      il_clinicians += 1;
+      il_eligible += compact_route(w, compact, c, wi) ? 1 : 0;
+    }
+  CHECK(il_eligible / il_clinicians == doctest::Approx(0.8).epsilon(0.1));
   REQUIRE(eligible != no_clinician);
   REQUIRE(ineligible != no_clinician);
   const double daily_value = 10;
@@ -41,8 +66,10 @@ TEST_CASE("compact: expedited licenses for eligible physicians between member st
   CHECK(w.regimes.best_offer(w.workforce, eligible, ca, 30, daily_value)->pathway == Pathway::full_license);  // CA not a member
   // Michigan left the compact on 2025-03-28 (data): no compact route after.
   RegimeWorld later({"compact.enabled=true", "simulation.start_date=\"2025-01-01\""});
+  const Regime& later_compact = regime_named(later.regimes, "compact");
   const ClinicianId e2 = later.find([&](ClinicianId c) {
-    return !later.workforce.is_abroad(c) && later.workforce.location[c] == il && later.workforce.has(c, flag_compact_eligible);
+    return !later.workforce.is_abroad(c) && later.workforce.location[c] == il &&
+           compact_route(later, later_compact, c, wi);
   });
   // (Michigan reviews in 90-120 days: at this value of time the compact is worth it.)
   CHECK(later.regimes.best_offer(later.workforce, e2, mi, 10, 100)->pathway == Pathway::compact);
@@ -117,7 +144,10 @@ int granted_on(RegimeWorld& w, Boards& boards, ClinicianId c, std::size_t j, con
   boards.submit(c, j, day, offer, w.workforce);
   for (int d = day; d <= until; ++d) {
     boards.step(d, w.workforce, w.expiries);
-    if ((w.workforce.registered[c] >> j) & 1u) return d;
+    // Registered: a follow-up by telemedicine is lawful there under the registration.
+    if (w.regimes.authority(w.workforce, c, RegimeWorld::tele(j, Payer::private_insurance, d, ep_follow_up)) ==
+        Authority::registration)
+      return d;
   }
   return -1;
 }
