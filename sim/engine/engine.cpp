@@ -16,7 +16,6 @@
 #include "engine/calendar.hpp"
 #include "engine/care.hpp"
 #include "engine/locums.hpp"
-#include "engine/read_model_params.hpp"
 #include "engine/output_schema.hpp"
 #include "engine/population.hpp"
 #include "engine/regimes/regime_set.hpp"
@@ -311,8 +310,8 @@ Results run(const Scenario& scenario, const RunOptions& options) {
   validate(options);
   check_scale(scenario, options.scale);  // a run with nobody in it would only look like one
   check_memory(scenario, options);  // refuse, with the estimate, a run that would not fit
-  const ModelParams params = read_model_params(scenario);
-  const int days = options.days > 0 ? options.days : params.default_days;
+  const ModelParams& params = scenario.params();
+  const int days = run_days(options, params);
   const auto start = parse_date(params.start_date);
   if (!start) {
     const auto o = scenario.origin("simulation.start_date");

@@ -22,6 +22,11 @@ struct RunOptions {
   std::function<bool()> cancelled;
 };
 
+/// The days a run records: --days, or the scenario's simulation.days when 0.
+inline int run_days(const RunOptions& options, const ModelParams& params) {
+  return options.days > 0 ? options.days : params.default_days;
+}
+
 /// Checks the settings; throws UsageError naming the bad one.
 void validate(const RunOptions& options);
 

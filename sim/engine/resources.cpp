@@ -15,7 +15,6 @@
 #include "core/errors.hpp"
 #include "engine/calendar.hpp"
 #include "engine/care.hpp"
-#include "engine/read_model_params.hpp"
 #include "engine/output_schema.hpp"
 #include "engine/population.hpp"
 #include "engine/results.hpp"
@@ -158,10 +157,10 @@ Extents planned_extents(const Scenario& sc, const ModelParams& params, int repli
 }
 
 MemoryEstimate estimate_memory(const Scenario& sc, const RunOptions& options) {
-  const ModelParams params = read_model_params(sc);
+  const ModelParams& params = sc.params();
   const auto& places = sc.places;
   const double scale = options.scale;
-  const int days = options.days > 0 ? options.days : params.default_days;
+  const int days = run_days(options, params);
   MemoryEstimate e;
   e.fixed_bytes = fixed_bytes;
 
@@ -220,7 +219,7 @@ MemoryEstimate estimate_memory(const Scenario& sc, const RunOptions& options) {
 }
 
 std::optional<std::string> scale_problem(const Scenario& sc, double scale) {
-  const ModelParams params = read_model_params(sc);
+  const ModelParams& params = sc.params();
   const auto& places = sc.places;
   // A stratum holds llround(people x scale) patients (Population); clinicians
   // llround(physicians x scale) per place, at least one per US jurisdiction.

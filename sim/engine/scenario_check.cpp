@@ -2,7 +2,6 @@
 
 #include "core/errors.hpp"
 #include "engine/calendar.hpp"
-#include "engine/read_model_params.hpp"
 #include "engine/regimes/build_context.hpp"
 #include "engine/regimes/module.hpp"
 #include "engine/regimes/regime_set.hpp"
@@ -10,7 +9,7 @@
 namespace licsim {
 
 std::vector<std::string> check_scenario(const Scenario& sc) {
-  const ModelParams params = read_model_params(sc);
+  const ModelParams& params = sc.params();
   const auto start = parse_date(params.start_date);
   if (!start) {
     const auto o = sc.origin("simulation.start_date");

@@ -14,7 +14,6 @@
 
 #include "core/atomic_file.hpp"
 #include "core/errors.hpp"
-#include "engine/read_model_params.hpp"
 #include "engine/output_schema.hpp"
 #include "engine/resources.hpp"
 #include "io/data_files.hpp"
@@ -63,8 +62,8 @@ herr_t record_innermost(unsigned n, const H5E_error2_t* err, void* data) {
 }  // namespace
 
 std::uint64_t estimate_output_bytes(const Scenario& sc, const RunOptions& options) {
-  const ModelParams params = read_model_params(sc);
-  const int days = options.days > 0 ? options.days : params.default_days;
+  const ModelParams& params = sc.params();
+  const int days = run_days(options, params);
   double attributes = static_cast<double>(to_toml(sc).size() + sc.jurisdictions_csv.size() +
                                           sc.foreign_locations_csv.size() + sc.source_name.size());
   for (const auto& [key, table] : sc.tables) attributes += static_cast<double>(table.text.size());

@@ -7,6 +7,7 @@
 #include "core/errors.hpp"
 #include "io/data_files.hpp"
 #include "io/input_file.hpp"
+#include "engine/read_model_params.hpp"
 #include "io/toml_values.hpp"
 #include "scenario/parameter_spec.hpp"
 
@@ -132,6 +133,7 @@ void apply_override(Scenario& scenario, const std::string& assignment) {
 void finalize_scenario(Scenario& scenario) {
   scenario.check_complete();
   load_world(scenario);
+  scenario.set_params(read_model_params(scenario));  // resolved once, read by every check and run
 }
 
 std::string to_toml(const Scenario& scenario) {

@@ -1,6 +1,7 @@
 #include "scenario/scenario.hpp"
 
 #include <algorithm>
+#include <stdexcept>
 
 #include "core/errors.hpp"
 
@@ -19,7 +20,13 @@ std::string family_member(const std::string& key) {
 }
 }  // namespace
 
+const ModelParams& Scenario::params() const {
+  if (!params_) throw std::logic_error("a scenario's parameters are read once it is finalized (finalize_scenario)");
+  return *params_;
+}
+
 void Scenario::set(const std::string& key, Value value, const Origin& origin) {
+  params_.reset();
   const ParamSpec* spec = find_spec(key);
   if (!spec) {
     throw ScenarioError(origin.file, origin.line, key,

@@ -9,6 +9,9 @@
 #include <unordered_set>
 #include <vector>
 
+#include <memory>
+
+#include "model/model_params.hpp"
 #include "model/places.hpp"
 #include "scenario/parameter_spec.hpp"
 
@@ -69,8 +72,16 @@ class Scenario {
   /// Every other data file (regime data), by the key that names it.
   std::map<std::string, DataTable> tables;
 
+  /// The typed parameters the engine runs on, resolved once when the scenario
+  /// is finalized (io/scenario_file.hpp: finalize_scenario); every check,
+  /// estimate and run reads these. Throws std::logic_error before that, or
+  /// after a later set() (which drops them: they would be stale).
+  const ModelParams& params() const;
+  void set_params(ModelParams params) { params_ = std::make_shared<const ModelParams>(std::move(params)); }
+
  private:
   const Value& at(const std::string& key) const;
+  std::shared_ptr<const ModelParams> params_;  // shared by copies: immutable once resolved
 
   std::map<std::string, Value> values_;
   std::map<std::string, Origin> origins_;

@@ -123,3 +123,17 @@ TEST_CASE("the resolved scenario round-trips through TOML") {
   finalize_scenario(again);
   CHECK(again.values() == s.values());
 }
+
+TEST_CASE("a scenario's parameters are resolved once, when it is finalized, and dropped by a later change") {
+  Scenario s = load_scenario_string("base = \"state_only.toml\"\n", "<string>", test::source_dir() / "scenarios");
+  CHECK_THROWS_AS(s.params(), std::logic_error);  // not finalized yet
+  finalize_scenario(s);
+  CHECK(s.params().default_days == s.integer("simulation.days"));
+  const Scenario copy = s;
+  CHECK(&copy.params() == &s.params());  // copies share the one resolution
+  apply_override(s, "simulation.days=30");
+  CHECK_THROWS_AS(s.params(), std::logic_error);  // stale: finalize again
+  finalize_scenario(s);
+  CHECK(s.params().default_days == 30);
+  CHECK(copy.params().default_days != 30);
+}
