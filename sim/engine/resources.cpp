@@ -203,9 +203,9 @@ MemoryEstimate estimate_memory(const Scenario& sc, const RunOptions& options) {
   e.bytes_per_clinician = workforce_array_bytes +
                           vector_slack * sizeof(ClinicianId) * (3.0 + licenses) +
                           vector_slack * sizeof(Expiry) * licenses;
-  // The regimes' own per-clinician state (a scenario being estimated may lack a module's keys).
+  // The regimes' own per-clinician state (the scenario is finalized: every key is set).
   for (const auto& module : regime_modules())
-    if (module.bytes_per_clinician > 0 && sc.has(module.name + ".enabled") && regime_enabled(module, sc))
+    if (module.bytes_per_clinician > 0 && regime_enabled(module, sc))
       e.bytes_per_clinician += module.bytes_per_clinician;
 
   // Results of every replicate (doubles, from the output schema), and the

@@ -234,9 +234,7 @@ RegimeModule recognition_module() {
   };
   // Participants per partner country, as extra_clinicians() adds them.
   m.added_clinicians = [](const Scenario& sc, double scale) {
-    if (!sc.has("recognition.enabled") || !sc.boolean("recognition.enabled") ||
-        !sc.has("recognition.clinicians_per_partner"))
-      return 0.0;
+    if (!sc.boolean("recognition.enabled")) return 0.0;
     return std::floor(sc.real("recognition.clinicians_per_partner") * scale + 0.5) *
            static_cast<double>(sc.places.foreign.size());
   };
