@@ -45,7 +45,7 @@ int main(int argc, char** argv) {
 
     const auto t1 = std::chrono::steady_clock::now();
     licsim::write_results(out, results,
-                          licsim::make_metadata(scenario, scenario_path, options.seed, 1, options.scale, results.days),
+                          licsim::make_metadata(scenario, scenario_path, options, results.days),
                           true, options.threads);
     const double write_s = seconds_since(t1);
     std::filesystem::remove(out);

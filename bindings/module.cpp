@@ -7,6 +7,7 @@
 #include <chrono>
 #include <memory>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <utility>
 #include <vector>
@@ -20,6 +21,7 @@
 #include "io/hdf5_writer.hpp"
 #include "io/output_checks.hpp"
 #include "io/result_file.hpp"
+#include "io/run_to_file.hpp"
 #include "io/scenario_file.hpp"
 #include "run.hpp"
 
@@ -72,21 +74,13 @@ struct Callbacks {
   std::optional<py::error_already_set> error;  // raised by a callback or a signal handler
 };
 
-/// Run settings as `licsim run` takes them, checked (UsageError names the bad one).
-licsim::RunOptions checked_run_options(std::uint64_t seed, int replicates, int threads, double scale, int days) {
-  licsim::RunOptions options;
-  options.seed = seed;
-  options.replicates = replicates;
+/// Runs with the GIL released, into memory or (with `target`) into a file
+/// through run_to_file, as `licsim run` does.
+std::shared_ptr<Run> run_with(const licsim::Scenario& scenario, const licsim::RunSettings& settings, int threads,
+                              py::object progress, double progress_interval, const licsim::FileTarget* target) {
+  licsim::validate_threads(threads);
+  licsim::RunOptions options{settings};
   options.threads = threads;
-  options.scale = scale;
-  options.days = days;
-  licsim::validate(options);
-  return options;
-}
-
-std::shared_ptr<Run> run(const licsim::Scenario& scenario, std::uint64_t seed, int replicates, int threads,
-                         double scale, int days, py::object progress, double progress_interval) {
-  licsim::RunOptions options = checked_run_options(seed, replicates, threads, scale, days);
 
   Callbacks callbacks{std::move(progress),
                       std::chrono::duration_cast<std::chrono::steady_clock::duration>(
@@ -122,14 +116,61 @@ std::shared_ptr<Run> run(const licsim::Scenario& scenario, std::uint64_t seed, i
   auto out = std::make_shared<Run>();
   try {
     py::gil_scoped_release release;
-    out->results = licsim::run(scenario, options);
-    out->meta = licsim::make_metadata(scenario, scenario.source_name, seed, replicates, scale, out->results.days);
+    out->results = target ? licsim::run_to_file(scenario, options, *target) : licsim::run(scenario, options);
+    out->meta = licsim::make_metadata(scenario, target ? target->scenario_file : scenario.source_name, settings,
+                                      out->results.days);
   } catch (const licsim::Cancelled&) {
     if (callbacks.error) throw *callbacks.error;
     throw;
   }
   if (callbacks.error) throw *callbacks.error;  // a progress callback failed on the last day
   return out;
+}
+
+std::shared_ptr<Run> run(const licsim::Scenario& scenario, const licsim::RunSettings& settings, int threads,
+                         py::object progress, double progress_interval) {
+  return run_with(scenario, settings, threads, std::move(progress), progress_interval, nullptr);
+}
+
+std::shared_ptr<Run> run_to_file(const licsim::Scenario& scenario, const licsim::RunSettings& settings,
+                                 const std::string& path, bool force, int threads, py::object progress,
+                                 double progress_interval) {
+  licsim::FileTarget target;
+  target.path = path;
+  target.force = force;
+  target.scenario_file = scenario.source_name;
+  return run_with(scenario, settings, threads, std::move(progress), progress_interval, &target);
+}
+
+/// licsim.RunSettings: made once, checked once (UsageError names the bad one).
+void bind_run_settings(py::module_& m) {
+  py::class_<licsim::RunSettings>(m, "RunSettings",
+                                  "What a run's result depends on besides its scenario: seed, replicates, scale "
+                                  "(agents per person), days (0: the scenario's simulation.days). Checked when "
+                                  "made, with the bounds of `licsim run`.")
+      .def(py::init([](std::uint64_t seed, int replicates, double scale, int days) {
+             licsim::RunSettings s{seed, replicates, scale, days};
+             licsim::validate(s);
+             return s;
+           }),
+           py::kw_only(), py::arg("seed") = 1, py::arg("replicates") = 1, py::arg("scale") = 0.001,
+           py::arg("days") = 0)
+      .def_readonly("seed", &licsim::RunSettings::seed)
+      .def_readonly("replicates", &licsim::RunSettings::replicates)
+      .def_readonly("scale", &licsim::RunSettings::scale)
+      .def_readonly("days", &licsim::RunSettings::days)
+      .def("__eq__", [](const licsim::RunSettings& a, const licsim::RunSettings& b) {
+        return a.seed == b.seed && a.replicates == b.replicates && a.scale == b.scale && a.days == b.days;
+      })
+      .def("__repr__", [](const licsim::RunSettings& s) {
+        std::ostringstream out;
+        out << "RunSettings(seed=" << s.seed << ", replicates=" << s.replicates << ", scale=" << s.scale
+            << ", days=" << s.days << ")";
+        return out.str();
+      });
+  py::dict bounds;  // {name: (low, high)} of the integer settings, threads included
+  for (const auto& b : licsim::integer_setting_bounds()) bounds[b.name] = py::make_tuple(b.low, b.high);
+  m.attr("integer_setting_bounds") = bounds;
 }
 
 }  // namespace
@@ -170,6 +211,7 @@ PYBIND11_MODULE(_core, m) {
   });
 
   bind_sweep(m);
+  bind_run_settings(m);
 
   py::class_<licsim::Scenario>(m, "Scenario", "A scenario: validated parameter values by dotted key.")
       .def("__copy__", [](const licsim::Scenario& s) { return licsim::Scenario(s); })
@@ -202,34 +244,23 @@ PYBIND11_MODULE(_core, m) {
         "A copy of the scenario with (key, TOML value) pairs applied, checked like --set.");
   m.def("finalize", &finalize, py::arg("scenario"),
         "Complete a scenario in place (data files, completeness, whole-scenario checks); returns notes.");
-  m.def("validate_run_options",
-        [](std::uint64_t seed, int replicates, int threads, double scale, int days) {
-          checked_run_options(seed, replicates, threads, scale, days);
-        },
-        py::arg("seed"), py::arg("replicates"), py::arg("threads"), py::arg("scale"), py::arg("days"),
-        "Raise UsageError naming the first bad run setting, as `licsim run` does.");
   m.def("check_output_path", [](const std::string& path, bool force) { licsim::check_output_path(path, force); },
         py::arg("path"), py::arg("force") = false, "Raise OutputError unless `path` may be written.");
   m.def("check_output",
-        [](const std::string& path, bool force, const licsim::Scenario& scenario, int replicates, double scale,
-           int days) {
-          licsim::RunOptions options;
-          options.replicates = replicates;
-          options.scale = scale;
-          options.days = days;
-          licsim::validate(options);
-          licsim::check_output(path, force, scenario, options);
+        [](const std::string& path, bool force, const licsim::Scenario& scenario, const licsim::RunSettings& settings) {
+          licsim::check_output(path, force, scenario, settings);
         },
-        py::arg("path"), py::arg("force"), py::arg("scenario"), py::arg("replicates"), py::arg("scale"),
-        py::arg("days"),
+        py::arg("path"), py::arg("force"), py::arg("scenario"),
+        py::arg("settings"),
         "Raise OutputError unless `path` may be written and its file system has room for the estimated output.");
+  m.def("days_run",
+        [](const licsim::Scenario& scenario, const licsim::RunSettings& settings) {
+          return licsim::days_run(settings, scenario.params());
+        },
+        py::arg("scenario"), py::arg("settings"), "The days a run records (settings.days, or simulation.days when 0).");
   m.def("estimate_memory",
-        [](const licsim::Scenario& scenario, int replicates, double scale, int days) {
-          licsim::RunOptions options;
-          options.replicates = replicates;
-          options.scale = scale;
-          options.days = days;
-          const auto e = licsim::estimate_memory(scenario, options);
+        [](const licsim::Scenario& scenario, const licsim::RunSettings& settings) {
+          const auto e = licsim::estimate_memory(scenario, settings);
           py::dict d;
           d["bytes"] = e.total();
           d["patients"] = e.patients;
@@ -241,7 +272,7 @@ PYBIND11_MODULE(_core, m) {
           d["description"] = e.describe();
           return d;
         },
-        py::arg("scenario"), py::arg("replicates") = 1, py::arg("scale") = 0.001, py::arg("days") = 0,
+        py::arg("scenario"), py::arg("settings"),
         "The engine's estimate of a run's peak memory (what licsim.run checks against available memory).");
   m.def("check_result_file",
         [](const std::string& path) {
@@ -255,9 +286,13 @@ PYBIND11_MODULE(_core, m) {
 
   bind_run(m);
 
-  m.def("run", &run, py::arg("scenario"), py::arg("seed") = 1, py::arg("replicates") = 1, py::arg("threads") = 0,
-        py::arg("scale") = 0.001, py::arg("days") = 0, py::arg("progress") = py::none(),
-        py::arg("progress_interval") = 0.1,
+  m.def("run", &run, py::arg("scenario"), py::arg("settings"), py::arg("threads") = 0,
+        py::arg("progress") = py::none(), py::arg("progress_interval") = 0.1,
         "Simulate a finalized scenario with the GIL released; `progress(done, total)` is called at most "
         "every `progress_interval` seconds (and after the last day).");
+  m.def("run_to_file", &run_to_file, py::arg("scenario"), py::arg("settings"), py::arg("path"),
+        py::arg("force") = false, py::arg("threads") = 0, py::arg("progress") = py::none(),
+        py::arg("progress_interval") = 0.1,
+        "As run, then write the file `licsim run` writes (run_to_file: chunks compressed on `threads`); "
+        "call check_output first.");
 }

@@ -264,8 +264,10 @@ void bind_run(py::module_& m) {
       .def_property_readonly("places", [](const Run& r) { return r.results.places; })
       .def_property_readonly("specialties", [](const Run& r) { return r.results.specialties; })
       .def_property_readonly("month_start_day", [](const Run& r) { return r.results.month_start_day; })
-      .def_property_readonly("seed", [](const Run& r) { return r.meta.seed; })
-      .def_property_readonly("scale", [](const Run& r) { return r.meta.scale; })
+      .def_property_readonly("settings", [](const Run& r) { return r.meta.settings; },
+                             "the RunSettings run, with days the days recorded")
+      .def_property_readonly("seed", [](const Run& r) { return r.meta.settings.seed; })
+      .def_property_readonly("scale", [](const Run& r) { return r.meta.settings.scale; })
       .def_property_readonly("scenario_file", [](const Run& r) { return r.meta.scenario_file; })
       .def_property_readonly("scenario_toml", [](const Run& r) { return r.meta.scenario_toml; })
       .def("array", &array_view, py::arg("name"),

@@ -33,8 +33,8 @@ def _check_seed(seed: Any) -> int:
     return value
 
 
-#: Bounds of the integer run settings, as ``licsim run`` checks them (engine/engine.cpp ``validate``).
-_INT_SETTINGS = {"replicates": (1, 100000), "threads": (0, 1024), "days": (0, 3650)}
+#: Bounds of the integer run settings, from their one definition (sim/scenario/run_settings.hpp).
+_INT_SETTINGS: dict[str, tuple[int, int]] = dict(_core.integer_setting_bounds)
 
 
 def _shown(value: Any) -> str:
@@ -74,15 +74,16 @@ def _check_scale(scale: Any) -> float:
     return number
 
 
-def _check_settings(seed: Any, replicates: Any, threads: Any, scale: Any, days: Any) -> tuple[int, int, int, float, int]:
-    """Every run setting checked in Python first, so that a value C++ cannot hold is a UsageError."""
-    return (
-        _check_seed(seed),
-        _check_int_setting("replicates", replicates),
-        _check_int_setting("threads", threads),
-        _check_scale(scale),
-        _check_int_setting("days", days),
+def _check_settings(seed: Any, replicates: Any, threads: Any, scale: Any, days: Any) -> tuple[_core.RunSettings, int]:
+    """(settings, threads): types checked here, so that a value C++ cannot hold is a UsageError
+    and not pybind's TypeError; bounds checked once, by ``_core.RunSettings``."""
+    settings = _core.RunSettings(
+        seed=_check_seed(seed),
+        replicates=_check_int_setting("replicates", replicates),
+        scale=_check_scale(scale),
+        days=_check_int_setting("days", days),
     )
+    return settings, _check_int_setting("threads", threads)
 
 
 def _in_notebook() -> bool:
@@ -146,15 +147,22 @@ def run(
     for the engine's integers, and for a ``scale`` at which the run would have no patients),
     TypeError for values TOML cannot spell.
     """
-    seed, replicates, threads, scale, days = _check_settings(seed, replicates, threads, scale, days)
-    _core.validate_run_options(seed, replicates, threads, scale, days)
-    s = as_scenario(scenario, overrides)
+    settings, threads = _check_settings(seed, replicates, threads, scale, days)
+    return _run(as_scenario(scenario, overrides), settings, threads, progress)
+
+
+def _run(s: Scenario, settings: _core.RunSettings, threads: int, progress: Progress, output: PathLike | None = None,
+         force: bool = False) -> Result:
+    """The engine call behind :func:`run` and :func:`run_to_file` (which passes ``output``)."""
     # The spin-up before the recorded days is simulated too: the bar counts it.
-    total = ((days or int(s["simulation.days"])) + int(s["simulation.spinup_days"])) * replicates
+    total = (_core.days_run(s._scenario, settings) + int(s["simulation.spinup_days"])) * settings.replicates
     callback, bar = _progress_bar(progress, total)
     try:
-        raw = _core.run(s._scenario, seed=seed, replicates=replicates, threads=threads, scale=scale, days=days,
-                        progress=callback)
+        if output is None:
+            raw = _core.run(s._scenario, settings, threads=threads, progress=callback)
+        else:
+            raw = _core.run_to_file(s._scenario, settings, os.fspath(output), force=force, threads=threads,
+                                    progress=callback)
     finally:
         if bar is not None:
             bar.close()
@@ -181,13 +189,11 @@ def run_to_file(
     ``units``, ``mean`` and the 2.5/97.5 percentiles ``low`` and ``high`` over replicates).
     On Ctrl-C (KeyboardInterrupt) no output file is left.
     """
-    seed, replicates, threads, scale, days = _check_settings(seed, replicates, threads, scale, days)
+    settings, threads = _check_settings(seed, replicates, threads, scale, days)
     s = as_scenario(scenario, overrides)  # bad input fails before the output is checked
     # folder, force, and room on its file system for the estimated output, before the run
-    _core.check_output(os.fspath(output), force, s._scenario, replicates, scale, days)
-    result = run(s, seed=seed, replicates=replicates, threads=threads, scale=scale, days=days, progress=progress)
-    result.save(output, force=force)
-    return result.headline()
+    _core.check_output(os.fspath(output), force, s._scenario, settings)
+    return _run(s, settings, threads, progress, output=output, force=force).headline()
 
 
 def resolved_scenario(scenario: ScenarioLike, overrides: Mapping[str, Any] | None = None) -> str:

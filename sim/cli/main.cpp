@@ -24,6 +24,7 @@
 #include "engine/scenario_check.hpp"
 #include "engine/summary.hpp"
 #include "io/hdf5_writer.hpp"
+#include "io/run_to_file.hpp"
 #include "io/output_checks.hpp"
 #include "scenario/parameter_docs.hpp"
 #include "io/scenario_file.hpp"
@@ -115,10 +116,10 @@ int cmd_run(const std::vector<std::string>& args) {
   if (!licsim::cli::parse_options(args, opts, hidden, 1)) return 0;
   run.seed = parse_seed(seed_text);
   // As text, strictly: Boost would take "+5" or " 5" (validate() checks the ranges).
-  using licsim::cli::parse_integer_option;
-  run.replicates = parse_integer_option<int>("--replicates", replicates_text, 1, 100000);
-  run.threads = parse_integer_option<int>("--threads", threads_text, 0, 1024);
-  run.days = parse_integer_option<int>("--days", days_text, 0, 3650, " (0: the scenario's simulation.days)");
+  using licsim::cli::parse_setting;
+  run.replicates = parse_setting(licsim::replicates_bounds, replicates_text);
+  run.threads = parse_setting(licsim::threads_bounds, threads_text);
+  run.days = parse_setting(licsim::days_bounds, days_text);
   run.scale = licsim::cli::parse_real_option("--scale", scale_text, "a number in (0, 1]");
   if (scenario_path.empty()) throw licsim::UsageError("missing SCENARIO.toml (see licsim run --help)");
   if (output.empty()) throw licsim::UsageError("missing -o OUT.h5 (see licsim run --help)");
@@ -136,12 +137,13 @@ int cmd_run(const std::vector<std::string>& args) {
   run.progress = [&](long done, long total) { bar.update(done, total); };
   run.cancelled = [] { return interrupted.load(); };
   const auto start = std::chrono::steady_clock::now();
-  const auto results = licsim::run(scenario, run);
+  licsim::FileTarget target;
+  target.path = output;
+  target.force = force;
+  target.scenario_file = scenario_path;
+  const auto results = licsim::run_to_file(scenario, run, target);
   bar.finish();
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-
-  const auto meta = licsim::make_metadata(scenario, scenario_path, run.seed, run.replicates, run.scale, results.days);
-  licsim::write_results(output, results, meta, force, run.threads);
   if (!quiet) {
     std::cout << "licsim " << licsim::version << ": " << scenario_path << ", seed " << run.seed
               << ", " << run.replicates << " replicate(s), " << results.days << " days, scale "

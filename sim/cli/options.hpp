@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/errors.hpp"
+#include "scenario/run_settings.hpp"
 
 namespace licsim::cli {
 
@@ -47,6 +48,12 @@ Int parse_integer_option(const std::string& name, const std::string& text, Int l
     throw UsageError(name + ": expected an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]" +
                      note + ", got " + printable(text));
   return value;
+}
+
+/// An integer run setting as text within its bounds (scenario/run_settings.hpp).
+inline int parse_setting(const IntegerBounds& bounds, const std::string& text) {
+  return parse_integer_option<int>("--" + std::string(bounds.name), text, static_cast<int>(bounds.low),
+                                   static_cast<int>(bounds.high), bounds.note);
 }
 
 /// A real option as text, strictly (std::from_chars: no sign '+', no spaces, no

@@ -82,8 +82,8 @@ int print_plan(const SweepPlan& plan, const std::vector<int>& points) {
       std::cout << "  -> would fail: " << e.what() << "\n";
     }
   }
-  std::cout << points.size() << " point(s), " << invalid << " would fail; " << plan.settings.replicates
-            << " replicate(s) each, scale " << plan.settings.scale << "\n";
+  std::cout << points.size() << " point(s), " << invalid << " would fail; " << plan.settings.run.replicates
+            << " replicate(s) each, scale " << plan.settings.run.scale << "\n";
   return invalid ? 3 : 0;
 }
 
@@ -109,7 +109,7 @@ int cmd_sweep(const std::vector<std::string>& args, const std::atomic<bool>& int
   if (!licsim::cli::parse_options(args, opts, hidden, 1)) return 0;
   if (sweep_path.empty()) throw UsageError("missing SWEEP.toml (see licsim sweep --help)");
   if (output.empty() && !dry_run) throw UsageError("missing -o OUT.h5 (see licsim sweep --help)");
-  threads = parse_integer_option<int>("--threads", threads_text, 0, 1024);
+  threads = parse_setting(threads_bounds, threads_text);
   const auto [shard, shards] = shard_text.empty() ? std::pair{0, 1} : parse_shard(shard_text);
 
   const SweepSpec spec = load_sweep_file(sweep_path);

@@ -25,19 +25,8 @@
 namespace licsim {
 
 void validate(const RunOptions& o) {
-  if (o.replicates < 1 || o.replicates > 100000)
-    throw UsageError("--replicates: expected an integer in [1, 100000], got " +
-                     std::to_string(o.replicates));
-  if (o.threads < 0 || o.threads > 1024)
-    throw UsageError("--threads: expected an integer in [0, 1024], got " + std::to_string(o.threads));
-  if (!(o.scale > 0.0) || o.scale > 1.0 || !std::isfinite(o.scale)) {
-    std::ostringstream msg;
-    msg << "--scale: expected a number in (0, 1], got " << o.scale;
-    throw UsageError(msg.str());
-  }
-  if (o.days < 0 || o.days > 3650)
-    throw UsageError("--days: expected an integer in [0, 3650] (0: the scenario's simulation.days), got " +
-                     std::to_string(o.days));
+  validate(static_cast<const RunSettings&>(o));
+  validate_threads(o.threads);
 }
 
 double Results::total(int replicate, DailyMetric metric) const {
@@ -63,8 +52,8 @@ void add_monthly(std::vector<double>& target, const Results& r, int replicate, i
 /// Adds the boards' [jurisdiction][pathway][PathwayMetric] day into the monthly
 /// array, whose last slot per pathway is the end-of-month stock.
 void add_pathway_flows(Results& r, int replicate, int month, const PathwayLedger& day_ledger) {
-  static_assert(pm_applications == ps_applications && pm_granted == ps_granted && pm_days_sum == ps_days_sum &&
-                pathway_metric_count == ps_active);
+  static_assert(int{pm_applications} == int{ps_applications} && int{pm_granted} == int{ps_granted} &&
+                int{pm_days_sum} == int{ps_days_sum} && int{pathway_metric_count} == int{ps_active});
   const std::size_t n_us = r.jurisdictions.size();
   for (std::size_t j = 0; j < n_us; ++j)
     for (std::size_t p = 0; p < pathway_count; ++p)
@@ -311,7 +300,7 @@ Results run(const Scenario& scenario, const RunOptions& options) {
   check_scale(scenario, options.scale);  // a run with nobody in it would only look like one
   check_memory(scenario, options);  // refuse, with the estimate, a run that would not fit
   const ModelParams& params = scenario.params();
-  const int days = run_days(options, params);
+  const int days = days_run(options, params);
   const auto start = parse_date(params.start_date);
   if (!start) {
     const auto o = scenario.origin("simulation.start_date");

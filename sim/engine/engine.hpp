@@ -4,17 +4,18 @@
 #include <functional>
 
 #include "engine/results.hpp"
+#include "scenario/run_settings.hpp"
 #include "scenario/scenario.hpp"
 
 namespace licsim {
 
-/// Run settings (not model parameters: those live in the scenario).
-struct RunOptions {
-  std::uint64_t seed = 1;
-  int replicates = 1;
-  int threads = 0;       ///< 0: OpenMP's default
-  double scale = 0.001;  ///< agents per person
-  int days = 0;          ///< 0: the scenario's simulation.days
+/// A run's settings (scenario/run_settings.hpp: what the result depends on)
+/// and how to execute them, which the result never depends on.
+struct RunOptions : RunSettings {
+  RunOptions() = default;
+  explicit RunOptions(const RunSettings& settings) : RunSettings(settings) {}
+
+  int threads = 0;  ///< 0: OpenMP's default
   /// Called after each simulated day with (days done, days in total), outside
   /// any parallel region.
   std::function<void(long done, long total)> progress;
@@ -22,12 +23,8 @@ struct RunOptions {
   std::function<bool()> cancelled;
 };
 
-/// The days a run records: --days, or the scenario's simulation.days when 0.
-inline int run_days(const RunOptions& options, const ModelParams& params) {
-  return options.days > 0 ? options.days : params.default_days;
-}
-
-/// Checks the settings; throws UsageError naming the bad one.
+/// Checks the settings and the thread count (scenario/run_settings.hpp);
+/// throws UsageError naming the bad one.
 void validate(const RunOptions& options);
 
 /// Simulates every replicate of a complete (finalized) scenario. The result

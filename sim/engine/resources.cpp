@@ -156,11 +156,11 @@ Extents planned_extents(const Scenario& sc, const ModelParams& params, int repli
   return x;
 }
 
-MemoryEstimate estimate_memory(const Scenario& sc, const RunOptions& options) {
+MemoryEstimate estimate_memory(const Scenario& sc, const RunSettings& options) {
   const ModelParams& params = sc.params();
   const auto& places = sc.places;
   const double scale = options.scale;
-  const int days = run_days(options, params);
+  const int days = days_run(options, params);
   MemoryEstimate e;
   e.fixed_bytes = fixed_bytes;
 
@@ -284,7 +284,7 @@ std::optional<AvailableMemory> available_memory() {
   return best;
 }
 
-void check_memory(const Scenario& scenario, const RunOptions& options) {
+void check_memory(const Scenario& scenario, const RunSettings& options) {
   const MemoryEstimate e = estimate_memory(scenario, options);
   std::ostringstream settings;
   settings << "--scale " << options.scale << ", --replicates " << options.replicates;

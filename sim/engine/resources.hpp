@@ -6,7 +6,7 @@
 #include <optional>
 #include <string>
 
-#include "engine/engine.hpp"
+#include "scenario/run_settings.hpp"
 #include "scenario/scenario.hpp"
 
 namespace licsim {
@@ -33,7 +33,7 @@ struct ModelParams;
 Extents planned_extents(const Scenario& scenario, const ModelParams& params, int replicates, int days);
 
 /// The estimate for a complete scenario and run settings (days 0: the scenario's).
-MemoryEstimate estimate_memory(const Scenario& scenario, const RunOptions& options);
+MemoryEstimate estimate_memory(const Scenario& scenario, const RunSettings& options);
 
 /// Memory this process may still use, with where the figure came from: the
 /// smallest of MemAvailable (/proc/meminfo), the cgroup's memory.max less its
@@ -48,7 +48,7 @@ std::optional<AvailableMemory> available_memory();
 /// Throws UsageError, with the estimate and what is available, when the run
 /// would not fit in memory or its patients or clinicians would not fit the
 /// engine's 32-bit ids. licsim::run calls it first.
-void check_memory(const Scenario& scenario, const RunOptions& options);
+void check_memory(const Scenario& scenario, const RunSettings& options);
 
 /// Why `scale` gives a run without patients (every stratum of identical
 /// patients rounds to none) or without clinicians, with the smallest scale that

@@ -115,8 +115,8 @@ std::string spinup_text(const Results& r) {
 
 }  // namespace
 
-OutputMetadata make_metadata(const Scenario& scenario, const std::string& scenario_file, std::uint64_t seed,
-                             int replicates, double scale, int days) {
+OutputMetadata make_metadata(const Scenario& scenario, const std::string& scenario_file, const RunSettings& settings,
+                             int days) {
   // The stored scenario records the horizon actually run.
   Scenario resolved = scenario;
   resolved.set("simulation.days", static_cast<std::int64_t>(days), Origin{"--days", 0});
@@ -125,11 +125,9 @@ OutputMetadata make_metadata(const Scenario& scenario, const std::string& scenar
   meta.scenario_file = scenario_file;
   meta.jurisdictions_csv = scenario.jurisdictions_csv;
   meta.foreign_locations_csv = scenario.foreign_locations_csv;
-  meta.seed = seed;
-  meta.replicates = replicates;
-  meta.scale = scale;
+  meta.settings = settings;
+  meta.settings.days = days;
   meta.created_utc = created_utc_now();
-  meta.days = days;
   for (const auto& [key, table] : scenario.tables) {
     std::string name = key.substr(0, key.size() - 5) + "_csv";  // "compact.members_file" -> "compact_members_csv"
     for (char& ch : name)
@@ -204,10 +202,10 @@ void write_results(const std::filesystem::path& path, const Results& r, const Ou
       attr_string(file, "scenario_file", meta.scenario_file);
       attr_string(file, "jurisdictions_csv", meta.jurisdictions_csv);
       attr_string(file, "foreign_locations_csv", meta.foreign_locations_csv);
-      attr_scalar(file, "seed", meta.seed, H5T_STD_U64LE);
-      attr_scalar(file, "replicates", static_cast<std::int32_t>(meta.replicates), H5T_STD_I32LE);
-      attr_scalar(file, "scale", meta.scale, H5T_IEEE_F64LE);
-      attr_scalar(file, "days", static_cast<std::int32_t>(meta.days), H5T_STD_I32LE);
+      attr_scalar(file, "seed", meta.settings.seed, H5T_STD_U64LE);
+      attr_scalar(file, "replicates", static_cast<std::int32_t>(meta.settings.replicates), H5T_STD_I32LE);
+      attr_scalar(file, "scale", meta.settings.scale, H5T_IEEE_F64LE);
+      attr_scalar(file, "days", static_cast<std::int32_t>(meta.settings.days), H5T_STD_I32LE);
       attr_scalar(file, "spinup_days", static_cast<std::int32_t>(r.spinup_days), H5T_STD_I32LE);
       attr_string(file, "spinup", spinup_text(r));
       attr_string(file, "created_utc", meta.created_utc);

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "engine/results.hpp"
+#include "scenario/run_settings.hpp"
 #include "scenario/scenario.hpp"
 
 namespace licsim {
@@ -18,11 +19,9 @@ struct OutputMetadata {
   std::string scenario_file;
   std::string jurisdictions_csv;
   std::string foreign_locations_csv;
-  std::uint64_t seed = 0;
-  int replicates = 0;
-  double scale = 0;
+  /// As run: `days` is the days recorded (never 0).
+  RunSettings settings;
   std::string created_utc;     ///< ISO 8601; see created_utc_now()
-  int days = 0;
   /// Other data files, as (root attribute name, verbatim text).
   std::vector<std::pair<std::string, std::string>> data_files;
   /// Set for a sweep's point files (io/sweep_output.hpp): the plan they belong to.
@@ -32,9 +31,10 @@ struct OutputMetadata {
   std::vector<std::filesystem::path> inputs;
 };
 
-/// Metadata for a run of `scenario` (resolved TOML, data files, settings).
-OutputMetadata make_metadata(const Scenario& scenario, const std::string& scenario_file, std::uint64_t seed,
-                             int replicates, double scale, int days);
+/// Metadata for a run of `scenario` (resolved TOML, data files, settings)
+/// that recorded `days` days.
+OutputMetadata make_metadata(const Scenario& scenario, const std::string& scenario_file, const RunSettings& settings,
+                             int days);
 
 /// Now in UTC as ISO 8601, or SOURCE_DATE_EPOCH when set (reproducible files).
 std::string created_utc_now();

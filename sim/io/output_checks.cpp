@@ -61,9 +61,9 @@ herr_t record_innermost(unsigned n, const H5E_error2_t* err, void* data) {
 
 }  // namespace
 
-std::uint64_t estimate_output_bytes(const Scenario& sc, const RunOptions& options) {
+std::uint64_t estimate_output_bytes(const Scenario& sc, const RunSettings& options) {
   const ModelParams& params = sc.params();
-  const int days = run_days(options, params);
+  const int days = days_run(options, params);
   double attributes = static_cast<double>(to_toml(sc).size() + sc.jurisdictions_csv.size() +
                                           sc.foreign_locations_csv.size() + sc.source_name.size());
   for (const auto& [key, table] : sc.tables) attributes += static_cast<double>(table.text.size());
@@ -90,7 +90,7 @@ void check_output_space(const std::filesystem::path& path, std::uint64_t bytes) 
 }
 
 void check_output(const std::filesystem::path& path, bool force, const Scenario& scenario,
-                  const RunOptions& options) {
+                  const RunSettings& options) {
   check_output_path(path, force, input_files(scenario));
   check_output_space(path, estimate_output_bytes(scenario, options));
 }

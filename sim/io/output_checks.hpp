@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/engine.hpp"
+#include "scenario/run_settings.hpp"
 #include "engine/results.hpp"
 #include "io/hdf5_writer.hpp"
 #include "scenario/scenario.hpp"
@@ -17,7 +17,7 @@ namespace licsim {
 /// An upper bound on the size of the file a run writes: every variable
 /// uncompressed at its stored type, the attributes (scenario, data files) and
 /// HDF5's own structures. Real files are smaller (gzip; see docs/reliability.md).
-std::uint64_t estimate_output_bytes(const Scenario& scenario, const RunOptions& options);
+std::uint64_t estimate_output_bytes(const Scenario& scenario, const RunSettings& options);
 std::uint64_t estimate_output_bytes(const Results& results, const OutputMetadata& meta);
 
 /// Throws OutputError when the file system holding `path` has fewer than
@@ -27,7 +27,7 @@ void check_output_space(const std::filesystem::path& path, std::uint64_t bytes);
 /// Everything `licsim run` checks about its output before the run:
 /// check_output_path (folder, --force) and check_output_space with the estimate.
 void check_output(const std::filesystem::path& path, bool force, const Scenario& scenario,
-                  const RunOptions& options);
+                  const RunSettings& options);
 
 /// Removes temporaries `<path>.tmp-<pid>` that runs killed with SIGKILL (or a
 /// crash) left beside `path`, and returns them. A file is removed only if all

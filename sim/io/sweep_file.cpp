@@ -100,13 +100,15 @@ void read_settings(const Reader& r, const toml::table& sweep, SweepSpec& spec, c
   auto& s = spec.settings;
   s.name = r.text(sweep, "name", "", p);
   s.description = r.text(sweep, "description", "", p);
-  s.seed = static_cast<std::uint64_t>(r.integer(sweep, "seed", 1, 0, INT64_MAX, p));
-  s.replicates = static_cast<int>(r.integer(sweep, "replicates", 1, 1, 10000, p));
-  s.days = static_cast<int>(r.integer(sweep, "days", 0, 0, 36500, p));
+  // The bounds of `licsim run` (scenario/run_settings.hpp); TOML integers stop at 2^63.
+  s.run.seed = static_cast<std::uint64_t>(r.integer(sweep, "seed", 1, 0, INT64_MAX, p));
+  s.run.replicates = static_cast<int>(
+      r.integer(sweep, "replicates", 1, replicates_bounds.low, replicates_bounds.high, p));
+  s.run.days = static_cast<int>(r.integer(sweep, "days", 0, days_bounds.low, days_bounds.high, p));
   if (const auto* node = sweep.get("scale")) {
     const auto v = node->value<double>();
     if (!v || !(*v > 0 && *v <= 1)) r.fail(node, p + "scale", "expected a number in (0, 1] (agents per person)");
-    s.scale = *v;
+    s.run.scale = *v;
     spec.scale_line = line_of(*node);
   }
   const std::string seeds = r.text(sweep, "random_numbers", "independent", p);
@@ -262,10 +264,10 @@ std::string plan_to_toml(const SweepPlan& plan) {
   sweep.insert("file", plan.file);
   sweep.insert("name", s.name);
   sweep.insert("description", s.description);
-  sweep.insert("seed", std::to_string(s.seed));  // text: TOML integers stop at 2^63
-  sweep.insert("replicates", s.replicates);
-  sweep.insert("scale", s.scale);
-  sweep.insert("days", s.days);
+  sweep.insert("seed", std::to_string(s.run.seed));  // text: TOML integers stop at 2^63
+  sweep.insert("replicates", s.run.replicates);
+  sweep.insert("scale", s.run.scale);
+  sweep.insert("days", s.run.days);
   sweep.insert("random_numbers", s.seeds == SeedPolicy::common ? "common" : "independent");
   toml::array coords;
   for (const auto& c : plan.coordinates) coords.push_back(c);
@@ -302,13 +304,17 @@ SweepPlan plan_from_toml(const std::string& text, const std::string& name) {
   plan.file = sweep->get("file") ? sweep->get("file")->value_or(std::string{}) : std::string{};
   s.name = (*sweep)["name"].value_or(std::string{});
   s.description = (*sweep)["description"].value_or(std::string{});
-  s.seed = parse_u64((*sweep)["seed"].value_or(std::string{}), name, "sweep.seed");
-  s.replicates = (*sweep)["replicates"].value_or(0);
-  s.scale = (*sweep)["scale"].value_or(0.0);
-  s.days = (*sweep)["days"].value_or(-1);
+  s.run.seed = parse_u64((*sweep)["seed"].value_or(std::string{}), name, "sweep.seed");
+  s.run.replicates = (*sweep)["replicates"].value_or(0);
+  s.run.scale = (*sweep)["scale"].value_or(0.0);
+  s.run.days = (*sweep)["days"].value_or(-1);
   s.seeds = (*sweep)["random_numbers"].value_or(std::string{}) == "common" ? SeedPolicy::common
                                                                            : SeedPolicy::independent;
-  if (s.replicates < 1 || !(s.scale > 0) || s.days < 0) throw bad("sweep");
+  try {
+    validate(s.run);
+  } catch (const UsageError&) {
+    throw bad("sweep");
+  }
   if (const auto* coords = sweep->get_as<toml::array>("coordinates"))
     for (const auto& c : *coords) plan.coordinates.push_back(c.value_or(std::string{}));
   if (points) {

@@ -541,7 +541,7 @@ void write_sweep_file(const fs::path& path, const SweepPlan& plan, const std::st
   // Layout from the first finished point; the widest integer type any point needs.
   std::vector<GroupSpec> layout;
   std::vector<PointRecord> records(sources.size());
-  int days = plan.settings.days;
+  int days = plan.settings.run.days;
   for (std::size_t i = 0; i < sources.size(); ++i) {
     if (!sources[i].ok) continue;
     Handle file(open_file(sources[i].file, FileOrigin::checked_or_own), H5Fclose, sources[i].file.string());
@@ -599,9 +599,9 @@ void write_sweep_file(const fs::path& path, const SweepPlan& plan, const std::st
       attr_string(file, "sweep_file_toml", sweep_file_text);
       attr_string(file, "sweep_name", plan.settings.name);
       attr_string(file, "shard", shard);
-      attr_scalar(file, "seed", plan.settings.seed, H5T_STD_U64LE);
-      attr_scalar(file, "replicates", static_cast<std::int32_t>(plan.settings.replicates), H5T_STD_I32LE);
-      attr_scalar(file, "scale", plan.settings.scale, H5T_IEEE_F64LE);
+      attr_scalar(file, "seed", plan.settings.run.seed, H5T_STD_U64LE);
+      attr_scalar(file, "replicates", static_cast<std::int32_t>(plan.settings.run.replicates), H5T_STD_I32LE);
+      attr_scalar(file, "scale", plan.settings.run.scale, H5T_IEEE_F64LE);
       attr_scalar(file, "days", static_cast<std::int32_t>(days), H5T_STD_I32LE);
       attr_scalar(file, "points_in_plan", static_cast<std::int32_t>(plan.points.size()), H5T_STD_I32LE);
       attr_string(file, "created_utc", created_utc_now());

@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "scenario/run_settings.hpp"
 #include "scenario/value.hpp"
 
 namespace licsim {
@@ -37,10 +38,9 @@ enum class SeedPolicy { independent, common };
 struct SweepSettings {
   std::string name;
   std::string description;
-  std::uint64_t seed = 1;
-  int replicates = 1;
-  double scale = 0.001;
-  int days = 0;  ///< 0: each scenario's simulation.days (they must agree)
+  /// seed: the sweep seed (points derive theirs from it, or share it);
+  /// days 0: each scenario's simulation.days (they must agree).
+  RunSettings run;
   SeedPolicy seeds = SeedPolicy::independent;
 };
 

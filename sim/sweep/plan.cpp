@@ -43,13 +43,13 @@ void check_base_scenarios(const SweepSpec& spec) {
     Scenario sc = load_scenario_file(spec.scenarios[i]);
     finalize_scenario(sc);
     check_scenario(sc);
-    if (const auto problem = scale_problem(sc, spec.settings.scale)) {
+    if (const auto problem = scale_problem(sc, spec.settings.run.scale)) {
       std::ostringstream scale;
-      scale << spec.settings.scale;
+      scale << spec.settings.run.scale;
       throw ScenarioError(spec.file, spec.scale_line, "sweep.scale",
                           "is " + scale.str() + ", for " + spec.scenarios[i] + ": " + *problem);
     }
-    const std::string sig = shape_signature(sc, spec.settings.days);
+    const std::string sig = shape_signature(sc, spec.settings.run.days);
     if (i == 0) first = sig;
     else if (sig != first)
       throw ScenarioError(spec.file, spec.scenario_lines[i], "sweep.scenarios",
@@ -63,7 +63,7 @@ std::vector<std::vector<Value>> sample_rows(const SweepSpec& spec) {
   if (spec.method == SampleMethod::none) return {{}};
   const int dims = static_cast<int>(spec.ranges.size());
   const auto unit = spec.method == SampleMethod::sobol ? sobol_points(spec.samples, dims)
-                                                       : latin_hypercube(spec.settings.seed, spec.samples, dims);
+                                                       : latin_hypercube(spec.settings.run.seed, spec.samples, dims);
   std::vector<std::vector<Value>> rows;
   for (const auto& u : unit) {
     std::vector<Value> row;
@@ -157,8 +157,8 @@ SweepPlan make_plan(const SweepSpec& spec) {
         p.scenario = scenario;
         p.label = label_of(scenario);
         p.seed = spec.settings.seeds == SeedPolicy::common
-                     ? spec.settings.seed
-                     : Stream(spec.settings.seed, 0, Purpose::sweep_point, 0, static_cast<std::uint64_t>(p.index))
+                     ? spec.settings.run.seed
+                     : Stream(spec.settings.run.seed, 0, Purpose::sweep_point, 0, static_cast<std::uint64_t>(p.index))
                            .next_u64();
         p.overrides = grid_values;
         for (std::size_t d = 0; d < row.size(); ++d) p.overrides.emplace_back(spec.ranges[d].key, row[d]);

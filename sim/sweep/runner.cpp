@@ -5,7 +5,7 @@
 
 #include "core/errors.hpp"
 #include "engine/engine.hpp"
-#include "io/hdf5_writer.hpp"
+#include "io/run_to_file.hpp"
 #include "io/output_checks.hpp"
 #include "io/scenario_file.hpp"
 #include "sweep/plan.hpp"
@@ -18,21 +18,19 @@ std::optional<std::string> run_point_to_file(const SweepPlan& plan, const std::s
   const SweepPoint& p = plan.points.at(static_cast<std::size_t>(point));
   try {
     const Scenario scenario = point_scenario(plan, point);
-    RunOptions run;
+    RunOptions run{plan.settings.run};  // checked when the sweep file was read
     run.seed = p.seed;
-    run.replicates = plan.settings.replicates;
-    run.scale = plan.settings.scale;
-    run.days = plan.settings.days;
     run.threads = options.threads;
     run.cancelled = options.cancelled;
     if (options.progress)
       run.progress = [&](long day, long days) { options.progress(done_before, total, day, days); };
-    validate(run);
-    const Results results = licsim::run(scenario, run);
-    auto meta = make_metadata(scenario, p.scenario, run.seed, run.replicates, run.scale, results.days);
-    meta.sweep_plan_hash = plan_hash;
-    meta.sweep_point = point;
-    write_results(path, results, meta, /*force=*/true, run.threads);
+    FileTarget target;
+    target.path = path;
+    target.force = true;  // the work folder's own file, from an earlier try of this point
+    target.scenario_file = p.scenario;
+    target.sweep_plan_hash = plan_hash;
+    target.sweep_point = point;
+    run_to_file(scenario, run, target);
     return std::nullopt;
   } catch (const Cancelled&) {
     throw;
@@ -65,11 +63,7 @@ void check_sweep_space(const SweepPlan& plan, const std::filesystem::path& outpu
     seen.push_back(p.scenario);
     Scenario sc = load_scenario_file(p.scenario);
     finalize_scenario(sc);
-    RunOptions run;
-    run.replicates = plan.settings.replicates;
-    run.scale = plan.settings.scale;
-    run.days = plan.settings.days;
-    per_point = std::max(per_point, estimate_output_bytes(sc, run));
+    per_point = std::max(per_point, estimate_output_bytes(sc, plan.settings.run));
   }
   check_output_space(output, per_point * (points_to_run + points_in_file));
 }

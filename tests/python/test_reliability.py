@@ -133,7 +133,7 @@ def _peak_rss_of(args: list[str]) -> int:
 def test_the_memory_estimate_is_honest_at_1_to_100(tmp_path):
     """The estimate is neither far below the real peak (a run would be let through and then die)
     nor far above it (runs that fit would be refused). Measured in docs/reliability.md."""
-    estimate = licsim._core.estimate_memory(licsim.Scenario(SCENARIO)._scenario, 1, 0.01, 0)
+    estimate = licsim._core.estimate_memory(licsim.Scenario(SCENARIO)._scenario, licsim._core.RunSettings(scale=0.01))
     peak = _peak_rss_of([str(find_cli()), "run", str(SCENARIO), "-o", str(tmp_path / "m.h5"), "-q", "--scale", "0.01",
                          "--threads", "2"])
     assert 0.9 * peak <= estimate["bytes"] <= 1.5 * peak, (estimate["description"], peak)

@@ -177,7 +177,7 @@ TEST_CASE("write_results gives the same file for any thread count") {
   auto options = test::small_run(40);
   options.replicates = 2;
   const Results r = run(s, options);
-  const auto meta = make_metadata(s, "state_only.toml", 7, 2, options.scale, r.days);
+  const auto meta = make_metadata(s, "state_only.toml", RunSettings{7, 2, options.scale}, r.days);
   const auto one = scratch("results1.h5"), three = scratch("results3.h5");
   write_results(one, r, meta, true, 1);
   write_results(three, r, meta, true, 3);

@@ -20,7 +20,7 @@ std::filesystem::path fresh_dir(const std::string& name) {
 }
 
 OutputMetadata meta_for(const Scenario& s, int days = 40) {
-  return make_metadata(s, "state_only.toml", 7, 1, 0.0005, days);
+  return make_metadata(s, "state_only.toml", RunSettings{7, 1, 0.0005}, days);
 }
 
 std::vector<hsize_t> dims_of(hid_t file, const char* path) {
@@ -121,7 +121,7 @@ TEST_CASE("metrics split out in several passes keep every value in its place") {
 
   const auto dir = fresh_dir("passes");
   const auto out = dir / "out.h5";
-  write_results(out, r, make_metadata(s, "state_only.toml", 7, reps, 0.0005, r.days), false, 2);
+  write_results(out, r, make_metadata(s, "state_only.toml", RunSettings{7, reps, 0.0005}, r.days), false, 2);
   const hid_t file = H5Fopen(out.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
   REQUIRE(file >= 0);
   const auto read = [&](const std::string& path, std::size_t n) {

@@ -56,7 +56,7 @@ TEST_CASE("the output estimate bounds the real file and is checked against free 
   const Scenario s = test::baseline();
   const auto options = test::small_run(40);
   const Results r = run(s, options);
-  const auto meta = make_metadata(s, "state_only.toml", 7, 1, options.scale, 40);
+  const auto meta = make_metadata(s, "state_only.toml", RunSettings{7, 1, options.scale}, 40);
   const auto dir = fresh_dir("estimate");
   write_results(dir / "a.h5", r, meta, false);
   const auto real = std::filesystem::file_size(dir / "a.h5");
@@ -83,7 +83,7 @@ TEST_CASE("files are stamped with the format version and recognised on reading")
   const Results r = run(s, test::small_run(20));
   const auto dir = fresh_dir("read");
   const auto good = dir / "good.h5";
-  write_results(good, r, make_metadata(s, "state_only.toml", 7, 1, 0.0005, 20), false);
+  write_results(good, r, make_metadata(s, "state_only.toml", RunSettings{7, 1, 0.0005}, 20), false);
   const auto info = check_result_file(good);
   CHECK(info.format_version == output_format_version);
   CHECK_FALSE(info.licsim_version.empty());
@@ -159,7 +159,7 @@ TEST_CASE("a sealed file whose shapes disagree with its dimensions is refused") 
   const Results r = run(s, test::small_run(20));
   const auto dir = fresh_dir("shapes");
   const auto path = dir / "forged.h5";
-  write_results(path, r, make_metadata(s, "state_only.toml", 7, 1, 0.0005, 20), false);
+  write_results(path, r, make_metadata(s, "state_only.toml", RunSettings{7, 1, 0.0005}, 20), false);
   {
     // A variable of the right name but the wrong shape, with no dimensions attached.
     const hid_t f = H5Fopen(path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
@@ -208,7 +208,7 @@ TEST_CASE("stale temporaries of dead runs are removed, and nothing else") {
 TEST_CASE("a write that fails at the end says why and leaves nothing at the path") {
   const Scenario s = test::baseline();
   const Results r = run(s, test::small_run(20));
-  const auto meta = make_metadata(s, "state_only.toml", 7, 1, 0.0005, 20);
+  const auto meta = make_metadata(s, "state_only.toml", RunSettings{7, 1, 0.0005}, 20);
   const auto dir = fresh_dir("fsize");
   const auto out = dir / "out.h5";
   // A child with a 64 KiB file size limit and SIGXFSZ ignored: write() fails with EFBIG.

@@ -31,10 +31,10 @@ TEST_CASE("a sweep file gives its settings, grid axes in file order and sampled 
       "\"compact.loq_fee_usd\" = [1]\n"
       "[sample]\nmethod = \"latin_hypercube\"\npoints = 8\n"
       "[sample.ranges]\n\"compact.approval_prob\" = [0.5, 0.9]\n\"licensing.review_interval_days\" = [10, 40]\n");
-  CHECK(spec.settings.seed == 5);
-  CHECK(spec.settings.replicates == 3);
-  CHECK(spec.settings.scale == 0.002);
-  CHECK(spec.settings.days == 90);
+  CHECK(spec.settings.run.seed == 5);
+  CHECK(spec.settings.run.replicates == 3);
+  CHECK(spec.settings.run.scale == 0.002);
+  CHECK(spec.settings.run.days == 90);
   CHECK(spec.settings.seeds == SeedPolicy::common);
   REQUIRE(spec.scenarios.size() == 2);
   CHECK(spec.scenarios[1] == (test::source_dir() / "scenarios" / "imlc.toml").string());
@@ -81,17 +81,17 @@ TEST_CASE("bad sweep files name the file, the line and the key") {
 TEST_CASE("a plan survives its TOML form unchanged") {
   SweepPlan plan;
   plan.file = "/x/sweep.toml";
-  plan.settings.seed = 18446744073709551615ULL;  // beyond TOML's signed integers: stored as text
-  plan.settings.replicates = 2;
-  plan.settings.scale = 0.001;
-  plan.settings.days = 30;
+  plan.settings.run.seed = 18446744073709551615ULL;  // beyond TOML's signed integers: stored as text
+  plan.settings.run.replicates = 2;
+  plan.settings.run.scale = 0.001;
+  plan.settings.run.days = 30;
   plan.coordinates = {"b.key", "a.key", "c.key"};
   plan.points.push_back({0, "/s/one.toml", "one", 42, {{"b.key", 0.1}, {"a.key", std::int64_t{3}}, {"c.key", std::string("t")}}});
   plan.points.push_back({1, "/s/two.toml", "two", 7, {{"b.key", 1e-17}, {"a.key", std::int64_t{-4}}, {"c.key", true}}});
   const std::string text = plan_to_toml(plan);
   const SweepPlan back = plan_from_toml(text, "plan.toml");
   CHECK(plan_to_toml(back) == text);
-  CHECK(back.settings.seed == plan.settings.seed);
+  CHECK(back.settings.run.seed == plan.settings.run.seed);
   REQUIRE(back.points.size() == 2);
   CHECK(back.points[1].seed == 7);
   CHECK(back.points[0].overrides[0].first == "b.key");  // coordinate order, not sorted
