@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "engine/costs.hpp"
 #include "engine/metrics.hpp"
 
 namespace licsim {
@@ -42,7 +43,7 @@ void Boards::submit(ClinicianId c, std::size_t j, int day, const PathwayOffer& o
   w.pending[c] |= std::uint64_t{1} << j;
   ++pending_count_[j];
   ledger(j, m_applications_submitted) += 1;
-  ledger(j, m_licensure_spend_usd) += offer.fee_usd + offer.paperwork_hours * params_.hourly_value_usd;
+  ledger(j, m_licensure_spend_usd) += licensure_cost_usd(params_, offer.fee_usd, offer.paperwork_hours);
   pathway(j, offer.pathway, pm_applications) += 1;
   if (offer.board_queue) queue_[j].push_back(id);
   else schedule_decision(id, day);
@@ -121,7 +122,7 @@ void Boards::step(int day, Workforce& w, std::vector<std::vector<Expiry>>& expir
     Stream rng(seed_, replicate_, Purpose::renewal, static_cast<std::uint64_t>(day), c, j);
     const double u = rng.uniform();
     if (principal || u < renewal_prob(w, c, j, day - e.counted_from)) {
-      ledger(j, m_licensure_spend_usd) += reg.renewal_fee_usd + params_.renewal_paperwork_hours * params_.hourly_value_usd;
+      ledger(j, m_licensure_spend_usd) += renewal_cost_usd(params_, reg);
       w.license_use_of(c, j) = 0;
       const int next = due_after(day, renewal_cycle_days(params_.regulators[j]));
       if (next <= days_) expiries[static_cast<std::size_t>(next)].push_back({c, e.jurisdiction, day});
@@ -139,11 +140,10 @@ double Boards::renewal_prob(const Workforce& w, ClinicianId c, std::size_t j, in
   // the clinician's forecast for the next one. (Initial licenses first expire
   // within a cycle, and an accelerated spin-up shortens cycles: both count fewer days.)
   const auto& sp = params_.specialties[w.specialty[c]];
-  const double net_price = sp.price_telehealth_usd * (1.0 - params_.platforms[w.platform[c]].commission_share);
+  const double net_price = net_telehealth_price_usd(sp, params_.platforms[w.platform[c]].commission_share);
   const double earned =
       w.license_use[c * w.n_us + j] * net_price * renewal_cycle_days(params_.regulators[j]) / std::max(1, days_counted);
-  const double cost =
-      params_.regulators[j].renewal_fee_usd + params_.renewal_paperwork_hours * params_.hourly_value_usd;
+  const double cost = renewal_cost_usd(params_, params_.regulators[j]);
   return renewal_probability(earned, cost, params_.renew_unused_prob);
 }
 
@@ -166,7 +166,7 @@ void Boards::review_unmet_demand(int day, const std::vector<double>& unmet, Work
       // What one clinician's telemedicine time could take of this demand.
       const double capacity_per_review =
           sp.capacity_per_clinician_day * params_.telehealth_capacity_share * params_.review_interval_days;
-      const double net_price = sp.price_telehealth_usd * (1.0 - mean_commission_);
+      const double net_price = net_telehealth_price_usd(sp, mean_commission_);
       Stream rng(seed_, replicate_, Purpose::licensing, static_cast<std::uint64_t>(day), j, s);
       // Clinicians who take notice of the demand (platforms' reports)...
       const auto noticed = rng.poisson(speedup(day) * params_.licensing_response * demand / capacity_per_review);

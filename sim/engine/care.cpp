@@ -457,12 +457,21 @@ bool CarePartition::avoids_in_person(const CareContext& ctx, const Episode& ep, 
 
 void CarePartition::serve(const CareContext& ctx, Episode& ep, const Match& m, std::uint8_t loc, int day,
                           Stream& rng) {
-  const auto& params = ctx.params;
   auto& w = ctx.workforce;
   const Stratum& st = ctx.population.strata()[ep.stratum];
   const ClinicianId c = m.clinician;
   const bool tele = m.modality == Modality::telehealth;
   const bool lawful = m.authority != Authority::none;
+  const std::size_t clinician_place = w.location[c];
+  const Encounter e{st,
+                    c,
+                    loc,
+                    clinician_place,
+                    tele,
+                    lawful,
+                    w.is_abroad(c) || clinician_place != loc,
+                    lawful && (!w.is_abroad(c) || w.has(c, flag_insured_abroad)),
+                    ctx.places.is_us(loc) ? loc : st.home};
   w.use(c, m.modality);
   if ((m.authority == Authority::full_license || m.authority == Authority::compact_license) && ctx.places.is_us(loc))
     w.record_license_use(c, loc);
@@ -471,24 +480,43 @@ void CarePartition::serve(const CareContext& ctx, Episode& ep, const Match& m, s
   end_disruption(ep, st.home, !tele ? DisruptionOutcome::switched_in_person
                               : c == ep.known ? DisruptionOutcome::continued
                                               : DisruptionOutcome::moved);
+  record_access(ctx, ep, m, e, day);
 
-  // Access and cost.
-  const std::size_t clinician_place = w.location[c];
+  const HarmRisk risk = harm_risk(ctx, ep, m, e);
+  const bool harmed = rng.bernoulli(risk.p);
+  record_expected_outcomes(ctx, e, risk);
+  const std::size_t home_authority = (st.home * n_authorities_ + static_cast<std::size_t>(m.authority)) * 2;
+  authority_ledger_[home_authority] += 1;
+  if (harmed) {
+    authority_ledger_[home_authority + 1] += 1;
+    record_harm(ctx, m, e, day, risk, rng);
+  }
+  ctx.regimes.on_encounter(w, c, m.authority, harmed, day);
+
+  if (!lawful) enforce(ctx, e, day, harmed, rng);
+  continue_care(ctx, ep, m, e, day, rng);
+}
+
+void CarePartition::record_access(const CareContext& ctx, const Episode& ep, const Match& m, const Encounter& e,
+                                  int day) {
+  const auto& params = ctx.params;
+  const auto& w = ctx.workforce;
+  const Stratum& st = e.st;
   const double km = params.round_trip_km_urban * (st.rural ? params.rural_distance_multiplier : 1.0);
-  const double price = tele ? sp_.price_telehealth_usd : sp_.price_in_person_usd;
+  const double price = e.tele ? sp_.price_telehealth_usd : sp_.price_in_person_usd;
   const double cost_share = ctx.regimes.coverage(day)[st.payer].cost_share;
   double cost = price * cost_share;
   metric(st.home, m_payer_cost_usd) += price * (1.0 - cost_share);
-  if (tele) {
+  if (e.tele) {
     metric(st.home, m_travel_km_avoided) += km;
-    const bool international = w.is_abroad(c) || !ctx.places.is_us(loc);
-    const bool cross_state = !international && clinician_place != loc;
-    metric(st.home, international              ? m_served_telehealth_international
-                    : clinician_place == loc ? m_served_telehealth_in_state
-                                             : m_served_telehealth_cross_state) += 1;
+    const bool international = w.is_abroad(e.c) || !ctx.places.is_us(e.loc);
+    const bool cross_state = !international && e.clinician_place != e.loc;
+    metric(st.home, international                  ? m_served_telehealth_international
+                    : e.clinician_place == e.loc ? m_served_telehealth_in_state
+                                                 : m_served_telehealth_cross_state) += 1;
     breakdown(ctx, day, st, b_served_telehealth) += 1;
     if (cross_state) breakdown(ctx, day, st, b_served_telehealth_cross_state) += 1;
-    const bool out_of_home_state = !w.is_abroad(c) && clinician_place != st.home;
+    const bool out_of_home_state = !w.is_abroad(e.c) && e.clinician_place != st.home;
     if (out_of_home_state) breakdown(ctx, day, st, b_served_telehealth_out_of_home_state) += 1;
     telehealth_uses_.push_back({ep.patient, ep.stratum, out_of_home_state});
     if (border_state(ctx, ep) != Population::interior) {
@@ -496,7 +524,7 @@ void CarePartition::serve(const CareContext& ctx, Episode& ep, const Match& m, s
       if (out_of_home_state) breakdown(ctx, day, st, b_served_telehealth_out_of_home_state_border_county) += 1;
     }
   } else {
-    const double trip_km = km * (clinician_place != loc ? params.cross_border_distance_multiplier : 1.0);
+    const double trip_km = km * (e.clinician_place != e.loc ? params.cross_border_distance_multiplier : 1.0);
     cost += trip_km * params.cost_per_km_usd + params.time_cost_per_visit_usd * trip_km / params.round_trip_km_urban;
     metric(st.home, m_served_in_person) += 1;
     breakdown(ctx, day, st, b_served_in_person) += 1;
@@ -510,124 +538,129 @@ void CarePartition::serve(const CareContext& ctx, Episode& ep, const Match& m, s
   wait_histogram_[st.home * wait_histogram_bins +
                   std::min<std::size_t>(static_cast<std::size_t>(day - ep.arrival), wait_histogram_bins - 1)] += 1;
   if (m.known) metric(st.home, m_continuity_encounters) += 1;
-  flows_[(static_cast<std::size_t>(loc) * ctx.places.size() + clinician_place) * modality_count +
+  flows_[(static_cast<std::size_t>(e.loc) * ctx.places.size() + e.clinician_place) * modality_count +
          static_cast<std::size_t>(m.modality)] += 1;
-  home_flows_[((static_cast<std::size_t>(st.home) * payer_count + st.payer) * ctx.places.size() + clinician_place) *
+  home_flows_[((static_cast<std::size_t>(st.home) * payer_count + st.payer) * ctx.places.size() + e.clinician_place) *
                   modality_count +
               static_cast<std::size_t>(m.modality)] += 1;
+}
 
-  // Safety: each risk factor multiplies the clinician's baseline risk.
-  std::array<double, harm_cause_count> factor;
+CarePartition::HarmRisk CarePartition::harm_risk(const CareContext& ctx, const Episode& ep, const Match& m,
+                                                 const Encounter& e) const {
+  // Each risk factor multiplies the clinician's baseline risk.
+  const auto& params = ctx.params;
+  const auto& w = ctx.workforce;
+  HarmRisk risk;
+  auto& factor = risk.factor;
   factor.fill(1.0);
   factor[static_cast<int>(HarmCause::exam_gap)] =
-      tele && (ep.flags & ep_needs_exam) ? params.tele_exam_needed_multiplier : 1.0;
+      e.tele && (ep.flags & ep_needs_exam) ? params.tele_exam_needed_multiplier : 1.0;
   factor[static_cast<int>(HarmCause::language_discordance)] =
-      st.lep && !w.has(c, flag_speaks_lep) ? params.language_discordance_multiplier : 1.0;
+      e.st.lep && !w.has(e.c, flag_speaks_lep) ? params.language_discordance_multiplier : 1.0;
   factor[static_cast<int>(HarmCause::record_gap)] =
-      clinician_place != st.home && !m.known ? params.record_gap_multiplier : 1.0;
+      e.clinician_place != e.st.home && !m.known ? params.record_gap_multiplier : 1.0;
   factor[static_cast<int>(HarmCause::controlled_substance)] =
-      tele && (ep.flags & ep_controlled) && !(m.known && (ep.flags & ep_in_person_history))
+      e.tele && (ep.flags & ep_controlled) && !(m.known && (ep.flags & ep_in_person_history))
           ? params.controlled_without_in_person_multiplier
           : 1.0;
-  factor[static_cast<int>(HarmCause::supervision_gap)] = ctx.regimes.harm_multiplier(w, c, m.authority);
-  double p = sp_.adverse_event_prob * w.risk[c];
+  factor[static_cast<int>(HarmCause::supervision_gap)] = ctx.regimes.harm_multiplier(w, e.c, m.authority);
+  double p = sp_.adverse_event_prob * w.risk[e.c];
   for (double f : factor) p *= f;
-  p = std::min(1.0, p);
-  const bool harmed = rng.bernoulli(p);
+  risk.p = std::min(1.0, p);
+  return risk;
+}
 
+void CarePartition::record_expected_outcomes(const CareContext& ctx, const Encounter& e, const HarmRisk& risk) {
   // Expected values of the rare outcomes (probability or expected amount of
   // each, given this encounter), so rates are resolved at any scale.
-  const std::size_t forum = ctx.places.is_us(loc) ? loc : st.home;  // where a claim is adjudicated
-  const bool cross_border = w.is_abroad(c) || clinician_place != loc;
-  const bool insured = lawful && (!w.is_abroad(c) || w.has(c, flag_insured_abroad));
+  const auto& params = ctx.params;
+  const std::size_t home = e.st.home;
+  const double p = risk.p;
   const double claim_p = p * params.claim_prob_per_adverse_event;
   const double indemnity_expected =
-      claim_p * params.paid_share * params.mean_indemnity_usd * params.regulators[forum].indemnity_multiplier;
-  metric(st.home, m_adverse_events_expected) += p;
-  metric(st.home, m_malpractice_claims_expected) += claim_p;
-  if (cross_border) metric(st.home, m_malpractice_claims_cross_border_expected) += claim_p;
-  metric(st.home, m_indemnity_usd_expected) += indemnity_expected;
-  if (!insured) metric(st.home, m_uncovered_exposure_usd_expected) += indemnity_expected;
-  if (const double m_sup = factor[static_cast<int>(HarmCause::supervision_gap)]; m_sup != 1.0 && m_sup > 0)
-    metric(st.home, m_adverse_events_averted_by_supervision_expected) += std::min(1.0, p / m_sup) - p;
-  if (!lawful && ctx.places.is_us(loc)) {
-    const auto& reg = params.regulators[loc];
+      claim_p * params.paid_share * params.mean_indemnity_usd * params.regulators[e.forum].indemnity_multiplier;
+  metric(home, m_adverse_events_expected) += p;
+  metric(home, m_malpractice_claims_expected) += claim_p;
+  if (e.cross_border) metric(home, m_malpractice_claims_cross_border_expected) += claim_p;
+  metric(home, m_indemnity_usd_expected) += indemnity_expected;
+  if (!e.insured) metric(home, m_uncovered_exposure_usd_expected) += indemnity_expected;
+  if (const double m_sup = risk.factor[static_cast<int>(HarmCause::supervision_gap)]; m_sup != 1.0 && m_sup > 0)
+    metric(home, m_adverse_events_averted_by_supervision_expected) += std::min(1.0, p / m_sup) - p;
+  if (!e.lawful && ctx.places.is_us(e.loc)) {
+    const auto& reg = params.regulators[e.loc];
     const double detect = p * reg.detection_prob_after_harm + (1.0 - p) * reg.detection_prob;
-    metric(st.home, m_unauthorized_detected_expected) += detect;
-    if (!w.is_abroad(c)) metric(st.home, m_sanctions_expected) += detect;
+    metric(home, m_unauthorized_detected_expected) += detect;
+    if (!ctx.workforce.is_abroad(e.c)) metric(home, m_sanctions_expected) += detect;
   }
-  const std::size_t home_authority = (st.home * n_authorities_ + static_cast<std::size_t>(m.authority)) * 2;
-  authority_ledger_[home_authority] += 1;
-  if (harmed) {
-    metric(st.home, m_adverse_events) += 1;
-    breakdown(ctx, day, st, b_adverse_events) += 1;
-    authority_ledger_[home_authority + 1] += 1;
-    // Attribute the event to the baseline with probability 1/M (M = product of
-    // the factors above 1), else to a factor in proportion to its log.
-    double excess = 0;
-    for (double f : factor) excess += f > 1.0 ? std::log(f) : 0.0;
-    std::size_t cause = static_cast<std::size_t>(HarmCause::baseline);
-    if (excess > 0 && !rng.bernoulli(std::exp(-excess))) {
-      double u = rng.uniform() * excess;
-      for (std::size_t k = 0; k < factor.size(); ++k) {
-        if (factor[k] <= 1.0) continue;
-        cause = k;
-        u -= std::log(factor[k]);
-        if (u <= 0) break;
-      }
-    }
-    cause_ledger_[st.home * harm_cause_count + cause] += 1;
-    if (rng.bernoulli(params.claim_prob_per_adverse_event)) {
-      metric(st.home, m_malpractice_claims) += 1;
-      if (cross_border) metric(st.home, m_malpractice_claims_cross_border) += 1;
-      breakdown(ctx, day, st, b_malpractice_claims) += 1;
-      if (rng.bernoulli(params.paid_share)) {
-        // Adjudicated where the patient was (home law when the patient was abroad).
-        const double indemnity = rng.lognormal_with_mean(
-            params.mean_indemnity_usd * params.regulators[forum].indemnity_multiplier, params.indemnity_sigma);
-        metric(st.home, m_indemnity_usd) += indemnity;
-        // Policies cover only practice where the clinician is authorized.
-        if (!insured) metric(st.home, m_uncovered_exposure_usd) += indemnity;
-        ctx.regimes.on_paid_claim(w, c, m.authority, forum, day);
-      }
-    }
-  }
-  ctx.regimes.on_encounter(w, c, m.authority, harmed, day);
+}
 
-  // Enforcement.
-  if (!lawful) {
-    metric(st.home, m_unauthorized_encounters) += 1;
-    breakdown(ctx, day, st, b_unauthorized_encounters) += 1;
-    if (ctx.places.is_us(loc)) {
-      const auto& reg = params.regulators[loc];
-      if (rng.bernoulli(harmed ? reg.detection_prob_after_harm : reg.detection_prob)) {
-        metric(st.home, m_unauthorized_detected) += 1;
-        // A clinician abroad is outside every US board's reach.
-        if (!w.is_abroad(c)) {
-          metric(st.home, m_sanctions) += 1;
-          w.suspended_until[c] = day + static_cast<std::int32_t>(std::lround(params.sanction_days));
-          w.flags[c] |= flag_disciplined;  // bars pathways that require a clean record
-          if (rng.bernoulli(params.deterrence_prob)) w.flags[c] &= ~flag_non_compliant;
-        }
-      }
+void CarePartition::record_harm(const CareContext& ctx, const Match& m, const Encounter& e, int day,
+                                const HarmRisk& risk, Stream& rng) {
+  const auto& params = ctx.params;
+  const Stratum& st = e.st;
+  metric(st.home, m_adverse_events) += 1;
+  breakdown(ctx, day, st, b_adverse_events) += 1;
+  // Attribute the event to the baseline with probability 1/M (M = product of
+  // the factors above 1), else to a factor in proportion to its log.
+  const auto& factor = risk.factor;
+  double excess = 0;
+  for (double f : factor) excess += f > 1.0 ? std::log(f) : 0.0;
+  std::size_t cause = static_cast<std::size_t>(HarmCause::baseline);
+  if (excess > 0 && !rng.bernoulli(std::exp(-excess))) {
+    double u = rng.uniform() * excess;
+    for (std::size_t k = 0; k < factor.size(); ++k) {
+      if (factor[k] <= 1.0) continue;
+      cause = k;
+      u -= std::log(factor[k]);
+      if (u <= 0) break;
     }
   }
+  cause_ledger_[st.home * harm_cause_count + cause] += 1;
+  if (!rng.bernoulli(params.claim_prob_per_adverse_event)) return;
+  metric(st.home, m_malpractice_claims) += 1;
+  if (e.cross_border) metric(st.home, m_malpractice_claims_cross_border) += 1;
+  breakdown(ctx, day, st, b_malpractice_claims) += 1;
+  if (!rng.bernoulli(params.paid_share)) return;
+  // Adjudicated where the patient was (home law when the patient was abroad).
+  const double indemnity = rng.lognormal_with_mean(
+      params.mean_indemnity_usd * params.regulators[e.forum].indemnity_multiplier, params.indemnity_sigma);
+  metric(st.home, m_indemnity_usd) += indemnity;
+  // Policies cover only practice where the clinician is authorized.
+  if (!e.insured) metric(st.home, m_uncovered_exposure_usd) += indemnity;
+  ctx.regimes.on_paid_claim(ctx.workforce, e.c, m.authority, e.forum, day);
+}
 
-  // Continuing relationship.
+void CarePartition::enforce(const CareContext& ctx, const Encounter& e, int day, bool harmed, Stream& rng) {
+  const auto& params = ctx.params;
+  auto& w = ctx.workforce;
+  metric(e.st.home, m_unauthorized_encounters) += 1;
+  breakdown(ctx, day, e.st, b_unauthorized_encounters) += 1;
+  if (!ctx.places.is_us(e.loc)) return;
+  const auto& reg = params.regulators[e.loc];
+  if (!rng.bernoulli(harmed ? reg.detection_prob_after_harm : reg.detection_prob)) return;
+  metric(e.st.home, m_unauthorized_detected) += 1;
+  // A clinician abroad is outside every US board's reach.
+  if (w.is_abroad(e.c)) return;
+  metric(e.st.home, m_sanctions) += 1;
+  w.suspended_until[e.c] = day + static_cast<std::int32_t>(std::lround(params.sanction_days));
+  w.flags[e.c] |= flag_disciplined;  // bars pathways that require a clean record
+  if (rng.bernoulli(params.deterrence_prob)) w.flags[e.c] &= ~flag_non_compliant;
+}
+
+void CarePartition::continue_care(const CareContext& ctx, const Episode& ep, const Match& m, const Encounter& e,
+                                  int day, Stream& rng) {
   // A usual source of care is made at home, not by a visit while travelling.
-  if (loc == st.home) relationships_.emplace_back(ep.patient, c);
-  if (rng.bernoulli(sp_.follow_up_prob)) {
-    const int interval = std::max(1, static_cast<int>(std::lround(rng.exponential(sp_.follow_up_interval_days))));
-    const long when = static_cast<long>(day) + interval;
-    if (when < ctx.days) {
-      std::uint16_t flags = ep_follow_up;
-      if (!tele || (m.known && (ep.flags & ep_in_person_history))) flags |= ep_in_person_history;
-      Episode next{follow_up_uid(ep.uid), ep.patient, c, static_cast<std::int32_t>(when), ep.stratum, flags};
-      next.last_authority = m.authority;
-      next.last_location = loc;
-      follow_ups_by_day_[static_cast<std::size_t>(when)].push_back(next);
-    }
-  }
+  if (e.loc == e.st.home) relationships_.emplace_back(ep.patient, e.c);
+  if (!rng.bernoulli(sp_.follow_up_prob)) return;
+  const int interval = std::max(1, static_cast<int>(std::lround(rng.exponential(sp_.follow_up_interval_days))));
+  const long when = static_cast<long>(day) + interval;
+  if (when >= ctx.days) return;
+  std::uint16_t flags = ep_follow_up;
+  if (!e.tele || (m.known && (ep.flags & ep_in_person_history))) flags |= ep_in_person_history;
+  Episode next{follow_up_uid(ep.uid), ep.patient, e.c, static_cast<std::int32_t>(when), ep.stratum, flags};
+  next.last_authority = m.authority;
+  next.last_location = e.loc;
+  follow_ups_by_day_[static_cast<std::size_t>(when)].push_back(next);
 }
 
 }  // namespace licsim

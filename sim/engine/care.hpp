@@ -7,6 +7,7 @@
 // Specialties are independent partitions: a clinician belongs to one
 // specialty, so partitions run in parallel and still give the same result for
 // any thread count.
+#include <array>
 #include <cstdint>
 #include <utility>
 #include <vector>
@@ -134,8 +135,35 @@ class alignas(64) CarePartition {  // no cache line shared with another partitio
   void wait_or_lose(const CareContext& ctx, Episode& ep, const Stratum& st, int day);
   /// Whether the patient will not be seen in person today (telemedicine take-up).
   bool avoids_in_person(const CareContext& ctx, const Episode& ep, int day) const;
+  /// One encounter, by job: access and cost, harm, expected and drawn
+  /// outcomes (claims), enforcement, then the follow-up it leads to.
   void serve(const CareContext& ctx, Episode& ep, const Match& m, std::uint8_t loc, int day,
              Stream& rng);
+  /// What every part of serve() reads about the encounter.
+  struct Encounter {
+    const Stratum& st;
+    ClinicianId c;
+    std::uint8_t loc;           ///< where the patient is
+    std::size_t clinician_place;
+    bool tele;
+    bool lawful;
+    bool cross_border;          ///< the clinician abroad or in another jurisdiction
+    bool insured;               ///< a policy covers this practice
+    std::size_t forum;          ///< where a claim is adjudicated
+  };
+  /// Risk factors (by HarmCause) and the probability of an adverse event.
+  struct HarmRisk {
+    std::array<double, harm_cause_count> factor;
+    double p;
+  };
+  void record_access(const CareContext& ctx, const Episode& ep, const Match& m, const Encounter& e, int day);
+  HarmRisk harm_risk(const CareContext& ctx, const Episode& ep, const Match& m, const Encounter& e) const;
+  void record_expected_outcomes(const CareContext& ctx, const Encounter& e, const HarmRisk& risk);
+  void record_harm(const CareContext& ctx, const Match& m, const Encounter& e, int day, const HarmRisk& risk,
+                   Stream& rng);
+  void enforce(const CareContext& ctx, const Encounter& e, int day, bool harmed, Stream& rng);
+  void continue_care(const CareContext& ctx, const Episode& ep, const Match& m, const Encounter& e, int day,
+                     Stream& rng);
   /// First usable clinician of a pool from today's cursor; `usable` must not
   /// depend on the episode (see Pool).
   template <class Usable>

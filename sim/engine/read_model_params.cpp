@@ -61,16 +61,17 @@ std::vector<std::pair<std::string, double>> parse_weights(const Scenario& sc,
   return out;
 }
 
-}  // namespace
-
-ModelParams read_model_params(const Scenario& sc) {
-  ModelParams p;
+/// simulation.*: the dates and the spin-up.
+void read_simulation(const Scenario& sc, ModelParams& p) {
   p.start_date = sc.text("simulation.start_date");
   p.default_days = static_cast<int>(sc.integer("simulation.days"));
   p.spinup_days = static_cast<int>(sc.integer("simulation.spinup_days"));
   p.spinup_accelerated_days = static_cast<int>(sc.integer("simulation.spinup_accelerated_days"));
   p.spinup_licensing_speedup = sc.real("simulation.spinup_licensing_speedup");
+}
 
+/// population.* and demand.*: who the patients are and how often they need care.
+void read_population(const Scenario& sc, ModelParams& p) {
   p.age_band_share = array_of<age_band_count>(sc, "population.age_band_share");
   double sum = 0;
   for (double x : p.age_band_share) sum += x;
@@ -99,7 +100,10 @@ ModelParams read_model_params(const Scenario& sc) {
   p.visits_per_person_year = array_of<age_band_count>(sc, "demand.visits_per_person_year");
   p.rural_telehealth_preference_multiplier =
       sc.real("demand.rural_telehealth_preference_multiplier");
+}
 
+/// specialty.<name>.*: each specialty, its shares summing to one.
+void read_specialties(const Scenario& sc, ModelParams& p) {
   double physician_sum = 0, visit_sum = 0;
   for (const auto& name : sc.members("specialty")) {
     const std::string k = "specialty." + name + ".";
@@ -129,7 +133,10 @@ ModelParams read_model_params(const Scenario& sc) {
   if (p.specialties.size() > 64) {
     throw ScenarioError(sc.source_name, 0, "specialty", "at most 64 specialties are supported");
   }
+}
 
+/// platform.<name>.*: each telemedicine platform, its shares summing to one.
+void read_platforms(const Scenario& sc, ModelParams& p) {
   double clinician_sum = 0, patient_sum = 0;
   for (const auto& name : sc.members("platform")) {
     const std::string k = "platform." + name + ".";
@@ -145,7 +152,10 @@ ModelParams read_model_params(const Scenario& sc) {
   require_sum_one(sc, first_platform + ".patient_share", patient_sum);
   if (p.platforms.size() > 16)
     throw ScenarioError(sc.source_name, 0, "platform", "at most 16 platforms are supported");
+}
 
+/// clinicians.*: the workforce and the licenses it holds.
+void read_clinicians(const Scenario& sc, ModelParams& p) {
   p.telehealth_active_share = sc.real("clinicians.telehealth_active_share");
   p.telehealth_capacity_share = sc.real("clinicians.telehealth_capacity_share");
   p.telehealth_reserved_share = sc.real("clinicians.telehealth_reserved_share");
@@ -163,7 +173,10 @@ ModelParams read_model_params(const Scenario& sc) {
   p.lep_concordance_share = sc.real("clinicians.lep_concordance_share");
   p.abroad_malpractice_covered_share = sc.real("clinicians.abroad_malpractice_covered_share");
   p.hourly_value_usd = sc.real("clinicians.hourly_value_usd");
+}
 
+/// regulator.* with jurisdiction.<code>.* and the jurisdictions file: each board.
+void read_regulators(const Scenario& sc, ModelParams& p) {
   for (const auto& j : sc.places.us) {
     const auto value = [&](const char* key, std::optional<double> from_file) {
       const std::string override_key = "jurisdiction." + j.code + "." + key;
@@ -197,13 +210,19 @@ ModelParams read_model_params(const Scenario& sc) {
   p.sanction_days = sc.real("regulator.sanction_days");
   p.deterrence_prob = sc.real("regulator.deterrence_prob");
   p.review_cost_usd = sc.real("regulator.review_cost_usd");
+}
 
+/// licensing.*: how clinicians respond to unmet demand.
+void read_licensing(const Scenario& sc, ModelParams& p) {
   p.review_interval_days = sc.real("licensing.review_interval_days");
   p.licensing_response = sc.real("licensing.response");
   p.licensing_horizon_years = sc.real("licensing.horizon_years");
   p.locum_share = sc.real("licensing.locum_share");
   p.locum_assignments_per_year = sc.real("licensing.locum_assignments_per_year");
+}
 
+/// malpractice.*, safety.* and controlled_substances.*: harm and its consequences.
+void read_outcomes(const Scenario& sc, ModelParams& p) {
   p.claim_prob_per_adverse_event = sc.real("malpractice.claim_prob_per_adverse_event");
   p.paid_share = sc.real("malpractice.paid_share");
   p.mean_indemnity_usd = sc.real("malpractice.mean_indemnity_usd");
@@ -215,7 +234,10 @@ ModelParams read_model_params(const Scenario& sc) {
   p.controlled_without_in_person_multiplier =
       sc.real("safety.controlled_without_in_person_multiplier");
   p.controlled_in_person_rule = sc.boolean("controlled_substances.in_person_rule");
+}
 
+/// travel.* and coverage.<payer>.*: what a visit costs the patient and who pays.
+void read_travel_and_coverage(const Scenario& sc, ModelParams& p) {
   p.round_trip_km_urban = sc.real("travel.round_trip_km_urban");
   p.rural_distance_multiplier = sc.real("travel.rural_distance_multiplier");
   p.cost_per_km_usd = sc.real("travel.cost_per_km_usd");
@@ -228,6 +250,21 @@ ModelParams read_model_params(const Scenario& sc) {
                          sc.real(k + "telehealth_covered_rural"), sc.real(k + "cost_share"),
                          sc.real(k + "forgo_prob"), sc.real(k + "telehealth_covered_away")};
   }
+}
+
+}  // namespace
+
+ModelParams read_model_params(const Scenario& sc) {
+  ModelParams p;
+  read_simulation(sc, p);
+  read_population(sc, p);
+  read_specialties(sc, p);
+  read_platforms(sc, p);
+  read_clinicians(sc, p);
+  read_regulators(sc, p);
+  read_licensing(sc, p);
+  read_outcomes(sc, p);
+  read_travel_and_coverage(sc, p);
   return p;
 }
 

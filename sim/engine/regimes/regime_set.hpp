@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "engine/calendar.hpp"
+#include "engine/costs.hpp"
 #include "engine/regimes/regime.hpp"
 #include "engine/uptake.hpp"
 #include "model/model_params.hpp"
@@ -69,7 +70,7 @@ class RegimeSet {
   /// What an offer costs the clinician: fee, paperwork hours at their value, and
   /// the mean review time at `daily_value` a day of waiting.
   double offer_cost(const PathwayOffer& o, double daily_value) const {
-    return o.fee_usd + o.paperwork_hours * params_.hourly_value_usd + 0.5 * (o.days_low + o.days_high) * daily_value;
+    return licensure_cost_usd(params_, o.fee_usd, o.paperwork_hours) + 0.5 * (o.days_low + o.days_high) * daily_value;
   }
   void start_day(int day, RegimeServices& services);
 
