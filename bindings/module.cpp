@@ -15,7 +15,7 @@
 #include "core/errors.hpp"
 #include "core/version.hpp"
 #include "engine/engine.hpp"
-#include "engine/results.hpp"
+#include "engine/result.hpp"
 #include "engine/scenario_check.hpp"
 #include "engine/resources.hpp"
 #include "io/hdf5_writer.hpp"
@@ -76,7 +76,7 @@ struct Callbacks {
 
 /// Runs with the GIL released, into memory or (with `target`) into a file
 /// through run_to_file, as `licsim run` does.
-std::shared_ptr<Run> run_with(const licsim::Scenario& scenario, const licsim::RunSettings& settings, int threads,
+std::shared_ptr<HeldResult> run_with(const licsim::Scenario& scenario, const licsim::RunSettings& settings, int threads,
                               py::object progress, double progress_interval, const licsim::FileTarget* target) {
   licsim::validate_threads(threads);
   licsim::RunOptions options{settings};
@@ -113,12 +113,12 @@ std::shared_ptr<Run> run_with(const licsim::Scenario& scenario, const licsim::Ru
     return false;
   };
 
-  auto out = std::make_shared<Run>();
+  auto out = std::make_shared<HeldResult>();
   try {
     py::gil_scoped_release release;
-    out->results = target ? licsim::run_to_file(scenario, options, *target) : licsim::run(scenario, options);
+    out->result = target ? licsim::run_to_file(scenario, options, *target) : licsim::run(scenario, options);
     out->meta = licsim::make_metadata(scenario, target ? target->scenario_file : scenario.source_name, settings,
-                                      out->results.days);
+                                      out->result.days);
   } catch (const licsim::Cancelled&) {
     if (callbacks.error) throw *callbacks.error;
     throw;
@@ -127,12 +127,12 @@ std::shared_ptr<Run> run_with(const licsim::Scenario& scenario, const licsim::Ru
   return out;
 }
 
-std::shared_ptr<Run> run(const licsim::Scenario& scenario, const licsim::RunSettings& settings, int threads,
+std::shared_ptr<HeldResult> run(const licsim::Scenario& scenario, const licsim::RunSettings& settings, int threads,
                          py::object progress, double progress_interval) {
   return run_with(scenario, settings, threads, std::move(progress), progress_interval, nullptr);
 }
 
-std::shared_ptr<Run> run_to_file(const licsim::Scenario& scenario, const licsim::RunSettings& settings,
+std::shared_ptr<HeldResult> run_to_file(const licsim::Scenario& scenario, const licsim::RunSettings& settings,
                                  const std::string& path, bool force, int threads, py::object progress,
                                  double progress_interval) {
   licsim::FileTarget target;

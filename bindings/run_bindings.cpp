@@ -1,4 +1,4 @@
-// licsim._core.Run and _core.output_schema: a run's arrays, the file's
+// licsim._core.Result and _core.output_schema: a run's arrays, the file's
 // variables and dimensions, all from the output schema, so Python labels
 // everything exactly as the HDF5 writer does and nothing is listed twice.
 #include <pybind11/numpy.h>
@@ -53,9 +53,9 @@ py::array new_array(const std::vector<py::ssize_t>& shape) {
 }
 
 /// A capsule that keeps `run` alive as long as a view of its memory.
-py::capsule keeper(const std::shared_ptr<Run>& run) {
-  auto* keep = new std::shared_ptr<Run>(run);
-  return py::capsule(keep, [](void* p) { delete static_cast<std::shared_ptr<Run>*>(p); });
+py::capsule keeper(const std::shared_ptr<HeldResult>& run) {
+  auto* keep = new std::shared_ptr<HeldResult>(run);
+  return py::capsule(keep, [](void* p) { delete static_cast<std::shared_ptr<HeldResult>*>(p); });
 }
 
 std::string joined(const std::vector<std::string>& names) {
@@ -93,7 +93,7 @@ std::pair<const ArraySpec*, std::size_t> find_variable(const GroupSpec& group, c
 }
 
 /// The extent of each of an array's dimensions in this run.
-std::vector<py::ssize_t> cell_shape(const licsim::Results& results, const ArraySpec& array) {
+std::vector<py::ssize_t> cell_shape(const licsim::Result& results, const ArraySpec& array) {
   const licsim::Extents extents = licsim::Extents::of(results);
   std::vector<py::ssize_t> shape;
   for (licsim::Axis axis : licsim::axes_of(array)) shape.push_back(static_cast<py::ssize_t>(extents.of(axis)));
@@ -102,10 +102,10 @@ std::vector<py::ssize_t> cell_shape(const licsim::Results& results, const ArrayS
 
 /// The engine's array, read-only and without a copy: its dimensions, then its
 /// slots when it has more than one.
-py::array array_view(const std::shared_ptr<Run>& run, const std::string& name) {
+py::array array_view(const std::shared_ptr<HeldResult>& run, const std::string& name) {
   const ArraySpec& array = find_array(name);
-  const std::vector<double>& data = array.data(run->results);
-  std::vector<py::ssize_t> shape = cell_shape(run->results, array);
+  const std::vector<double>& data = array.data(run->result);
+  std::vector<py::ssize_t> shape = cell_shape(run->result, array);
   if (array.slots.size() > 1) shape.push_back(static_cast<py::ssize_t>(array.slots.size()));
   py::ssize_t size = 1;
   for (auto n : shape) size *= n;
@@ -119,17 +119,17 @@ py::array array_view(const std::shared_ptr<Run>& run, const std::string& name) {
 /// One variable as the file stores it. A plain float slot is a read-only
 /// strided view of the engine's array; counts are rounded to the file's
 /// integer type and a mean (`per`) is divided, as the writer does.
-py::array variable(const std::shared_ptr<Run>& run, const std::string& group_name, const std::string& name) {
+py::array variable(const std::shared_ptr<HeldResult>& run, const std::string& group_name, const std::string& name) {
   const auto [array, slot] = find_variable(find_group(group_name), name);
   const VariableSpec& spec = array->slots[slot];
-  const std::vector<py::ssize_t> shape = cell_shape(run->results, *array);
+  const std::vector<py::ssize_t> shape = cell_shape(run->result, *array);
   if (!spec.count && spec.per.empty()) {
     const auto strides = c_strides(shape, static_cast<py::ssize_t>(sizeof(double) * array->slots.size()));
-    py::array view(py::dtype::of<double>(), shape, strides, array->data(run->results).data() + slot, keeper(run));
+    py::array view(py::dtype::of<double>(), shape, strides, array->data(run->result).data() + slot, keeper(run));
     make_read_only(view);
     return view;
   }
-  const std::vector<double> values = std::move(licsim::variable_values(run->results, *array, slot, 1)[0]);
+  const std::vector<double> values = std::move(licsim::variable_values(run->result, *array, slot, 1)[0]);
   const licsim::StoredAs type = licsim::stored_type(values, spec.count);
   py::array out = type == licsim::StoredAs::int32   ? new_array<std::int32_t>(shape)
                   : type == licsim::StoredAs::int64 ? new_array<std::int64_t>(shape)
@@ -139,7 +139,7 @@ py::array variable(const std::shared_ptr<Run>& run, const std::string& group_nam
 }
 
 /// A dimension's coordinate values and attributes, as the writer makes its scale.
-py::tuple dimension(const Run& run, const std::string& group_name, const std::string& name) {
+py::tuple dimension(const HeldResult& run, const std::string& group_name, const std::string& name) {
   const GroupSpec& group = find_group(group_name);
   const licsim::DimensionSpec* dim = nullptr;
   for (const auto& d : group.dims)
@@ -148,15 +148,15 @@ py::tuple dimension(const Run& run, const std::string& group_name, const std::st
   py::dict attrs;
   if (!licsim::is_numeric_axis(dim->axis)) {
     attrs["long_name"] = dim->long_name;
-    py::object labels = py::module_::import("numpy").attr("array")(licsim::axis_labels(run.results, dim->axis),
+    py::object labels = py::module_::import("numpy").attr("array")(licsim::axis_labels(run.result, dim->axis),
                                                                    py::arg("dtype") = "O");
     return py::make_tuple(labels, attrs);
   }
-  const std::vector<int> numbers = licsim::axis_numbers(run.results, dim->axis);
+  const std::vector<int> numbers = licsim::axis_numbers(run.result, dim->axis);
   py::array values = new_array<std::int32_t>({static_cast<py::ssize_t>(numbers.size())});
   auto* out = static_cast<std::int32_t*>(values.mutable_data());
   for (std::size_t i = 0; i < numbers.size(); ++i) out[i] = numbers[i];
-  if (licsim::is_time_axis(dim->axis)) attrs["units"] = "days since " + run.results.start_date;
+  if (licsim::is_time_axis(dim->axis)) attrs["units"] = "days since " + run.result.start_date;
   attrs["long_name"] = dim->long_name;
   if (licsim::is_time_axis(dim->axis)) attrs["calendar"] = "proleptic_gregorian";
   return py::make_tuple(values, attrs);
@@ -227,7 +227,7 @@ py::tuple metric_table(const Array& table) {
   return py::tuple(out);
 }
 
-py::list headline_rows(const licsim::Results& results) {
+py::list headline_rows(const licsim::Result& results) {
   py::list rows;
   for (const auto& row : licsim::headline(results)) {
     py::dict d;
@@ -241,35 +241,35 @@ py::list headline_rows(const licsim::Results& results) {
   return rows;
 }
 
-void save(const Run& run, const std::string& path, bool force) {
+void save(const HeldResult& run, const std::string& path, bool force) {
   licsim::check_output_path(path, force);
   licsim::OutputMetadata meta = run.meta;
   meta.created_utc = licsim::created_utc_now();  // when written, as the CLI does
   py::gil_scoped_release release;
-  licsim::write_results(path, run.results, meta, force);
+  licsim::write_results(path, run.result, meta, force);
 }
 
 }  // namespace
 
 void bind_run(py::module_& m) {
-  py::class_<Run, std::shared_ptr<Run>>(m, "Run", "The results of a finished run (see licsim.Result).")
-      .def_property_readonly("replicates", [](const Run& r) { return r.results.replicates; })
-      .def_property_readonly("days", [](const Run& r) { return r.results.days; })
-      .def_property_readonly("months", [](const Run& r) { return r.results.months; })
-      .def_property_readonly("patients", [](const Run& r) { return r.results.patients; })
-      .def_property_readonly("clinicians", [](const Run& r) { return r.results.clinicians; })
-      .def_property_readonly("licensed_clinicians", [](const Run& r) { return r.results.licensed_clinicians; })
-      .def_property_readonly("start_date", [](const Run& r) { return r.results.start_date; })
-      .def_property_readonly("jurisdictions", [](const Run& r) { return r.results.jurisdictions; })
-      .def_property_readonly("places", [](const Run& r) { return r.results.places; })
-      .def_property_readonly("specialties", [](const Run& r) { return r.results.specialties; })
-      .def_property_readonly("month_start_day", [](const Run& r) { return r.results.month_start_day; })
-      .def_property_readonly("settings", [](const Run& r) { return r.meta.settings; },
+  py::class_<HeldResult, std::shared_ptr<HeldResult>>(m, "Result", "A finished run held in memory: its arrays and metadata (wrapped by licsim.Result).")
+      .def_property_readonly("replicates", [](const HeldResult& r) { return r.result.replicates; })
+      .def_property_readonly("days", [](const HeldResult& r) { return r.result.days; })
+      .def_property_readonly("months", [](const HeldResult& r) { return r.result.months; })
+      .def_property_readonly("patients", [](const HeldResult& r) { return r.result.patients; })
+      .def_property_readonly("clinicians", [](const HeldResult& r) { return r.result.clinicians; })
+      .def_property_readonly("licensed_clinicians", [](const HeldResult& r) { return r.result.licensed_clinicians; })
+      .def_property_readonly("start_date", [](const HeldResult& r) { return r.result.start_date; })
+      .def_property_readonly("jurisdictions", [](const HeldResult& r) { return r.result.jurisdictions; })
+      .def_property_readonly("places", [](const HeldResult& r) { return r.result.places; })
+      .def_property_readonly("specialties", [](const HeldResult& r) { return r.result.specialties; })
+      .def_property_readonly("month_start_day", [](const HeldResult& r) { return r.result.month_start_day; })
+      .def_property_readonly("settings", [](const HeldResult& r) { return r.meta.settings; },
                              "the RunSettings run, with days the days recorded")
-      .def_property_readonly("seed", [](const Run& r) { return r.meta.settings.seed; })
-      .def_property_readonly("scale", [](const Run& r) { return r.meta.settings.scale; })
-      .def_property_readonly("scenario_file", [](const Run& r) { return r.meta.scenario_file; })
-      .def_property_readonly("scenario_toml", [](const Run& r) { return r.meta.scenario_toml; })
+      .def_property_readonly("seed", [](const HeldResult& r) { return r.meta.settings.seed; })
+      .def_property_readonly("scale", [](const HeldResult& r) { return r.meta.settings.scale; })
+      .def_property_readonly("scenario_file", [](const HeldResult& r) { return r.meta.scenario_file; })
+      .def_property_readonly("scenario_toml", [](const HeldResult& r) { return r.meta.scenario_toml; })
       .def("array", &array_view, py::arg("name"),
            "One of the engine's result arrays (output_schema's arrays), read-only and without a copy: its "
            "dimensions, then its slots when it has several (a mean's slot holds the sum).")
@@ -278,7 +278,7 @@ void bind_run(py::module_& m) {
            "float slot is a read-only view.")
       .def("dimension", &dimension, py::arg("group"), py::arg("name"),
            "(values, attributes) of a group's dimension, as the file's dimension scale.")
-      .def("headline", [](const Run& r) { return headline_rows(r.results); },
+      .def("headline", [](const HeldResult& r) { return headline_rows(r.result); },
            "Headline rows (metric, units, mean, low, high), as `licsim run` prints them.")
       .def("save", &save, py::arg("path"), py::arg("force") = false,
            "Write the HDF5 file `licsim run` writes (write_results with the run's metadata).");

@@ -45,7 +45,7 @@ class RunSettings:
 
 integer_setting_bounds: dict[str, tuple[int, int]]
 
-class Run:
+class Result:
     """The results of a finished run (see licsim.Result)."""
 
     @property
@@ -128,7 +128,7 @@ def run(
     threads: int = 0,
     progress: Callable[[int, int], object] | None = None,
     progress_interval: float = 0.1,
-) -> Run: ...
+) -> Result: ...
 def run_to_file(
     scenario: Scenario,
     settings: RunSettings,
@@ -137,7 +137,7 @@ def run_to_file(
     threads: int = 0,
     progress: Callable[[int, int], object] | None = None,
     progress_interval: float = 0.1,
-) -> Run: ...
+) -> Result: ...
 def output_schema_markdown(group: str = "") -> str: ...
 def load_sweep_file(path: str) -> SweepPlan: ...
 def load_sweep_string(text: str, name: str, base_dir: str) -> SweepPlan: ...

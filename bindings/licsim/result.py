@@ -36,7 +36,7 @@ class Result:
     ``licsim run`` writes for the same scenario and settings.
     """
 
-    def __init__(self, run: _core.Run, scenario: Scenario) -> None:
+    def __init__(self, run: _core.Result, scenario: Scenario) -> None:
         self._run = run
         self.scenario = scenario  #: the :class:`licsim.Scenario` that ran
 

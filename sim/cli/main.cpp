@@ -58,7 +58,7 @@ std::string format_number(double v) {
   return out.str();
 }
 
-void print_summary(const licsim::Results& results, std::ostream& out) {
+void print_summary(const licsim::Result& results, std::ostream& out) {
   const auto rows = licsim::headline(results);
   out << "\n" << std::left << std::setw(30) << "metric" << std::right << std::setw(18) << "mean"
       << std::setw(34) << "95% interval over replicates" << "  units\n";

@@ -150,7 +150,7 @@ ClinicianId CarePartition::scan(Pool& pool, std::uint64_t pool_key, int day, con
 }
 
 CarePartition::Match CarePartition::try_known(const CareContext& ctx, Episode& ep, ClinicianId c, std::uint8_t loc,
-                                              int day, Stream& rng, bool& disrupted) {
+                                              int day, bool& disrupted) {
   auto& w = ctx.workforce;
   Match m;
   m.known = true;
@@ -390,7 +390,7 @@ void CarePartition::handle(const CareContext& ctx, Episode& ep, int day) {
                                                    ctx.calendar.calendar_month_of_day[day]);
   Match m;
   bool disrupted = false;
-  if (known != no_clinician) m = try_known(ctx, ep, known, loc, day, rng, disrupted);
+  if (known != no_clinician) m = try_known(ctx, ep, known, loc, day, disrupted);
   if (disrupted && (ep.flags & ep_follow_up) && !(ep.flags & ep_disruption_counted)) {
     metric(st.home, m_relationships_disrupted) += 1;
     ep.flags |= ep_disruption_counted;

@@ -16,7 +16,7 @@
 #include "engine/calendar.hpp"
 #include "engine/population.hpp"
 #include "engine/regimes/regime_set.hpp"
-#include "engine/results.hpp"
+#include "engine/result.hpp"
 #include "engine/workforce.hpp"
 #include "model/model_params.hpp"
 
@@ -67,7 +67,7 @@ struct CareContext {
   int days;
   const PatientArray<ClinicianId>& usual_clinician;  ///< read-only during the parallel phase
   Workforce& workforce;                             ///< each partition touches its own clinicians
-  Results& results;                                 ///< not written in the parallel phase
+  Result& results;                                 ///< not written in the parallel phase
   RegimeSet& regimes;                               ///< rules; per-clinician hooks only in parallel
 };
 
@@ -115,7 +115,7 @@ class alignas(64) CarePartition {  // no cache line shared with another partitio
   };
   void add_arrivals(const CareContext& ctx, int day);
   void handle(const CareContext& ctx, Episode& ep, int day);
-  Match try_known(const CareContext& ctx, Episode& ep, ClinicianId c, std::uint8_t loc, int day, Stream& rng,
+  Match try_known(const CareContext& ctx, Episode& ep, ClinicianId c, std::uint8_t loc, int day,
                   bool& disrupted);
   Match try_platform(const CareContext& ctx, Episode& ep, std::uint8_t loc, int day, Stream& rng);
   Match try_in_person(const CareContext& ctx, const Episode& ep, std::uint8_t loc, int day, Stream& rng);

@@ -29,7 +29,7 @@ void validate(const RunOptions& o) {
   validate_threads(o.threads);
 }
 
-double Results::total(int replicate, DailyMetric metric) const {
+double Result::total(int replicate, DailyMetric metric) const {
   double sum = 0;
   for (int d = 0; d < days; ++d)
     for (std::size_t j = 0; j < jurisdictions.size(); ++j) sum += daily[daily_index(replicate, d, j, metric)];
@@ -42,7 +42,7 @@ using ArrayMap = Eigen::Map<Eigen::ArrayXd>;
 using ConstArrayMap = Eigen::Map<const Eigen::ArrayXd>;
 
 /// Adds a partition's per-day [jurisdiction][width] ledger into a monthly array.
-void add_monthly(std::vector<double>& target, const Results& r, int replicate, int month,
+void add_monthly(std::vector<double>& target, const Result& r, int replicate, int month,
                  const std::vector<double>& day_ledger) {
   const auto n = static_cast<Eigen::Index>(day_ledger.size());
   const std::size_t width = day_ledger.size() / r.jurisdictions.size();
@@ -51,7 +51,7 @@ void add_monthly(std::vector<double>& target, const Results& r, int replicate, i
 
 /// Adds the boards' [jurisdiction][pathway][PathwayMetric] day into the monthly
 /// array, whose last slot per pathway is the end-of-month stock.
-void add_pathway_flows(Results& r, int replicate, int month, const PathwayLedger& day_ledger) {
+void add_pathway_flows(Result& r, int replicate, int month, const PathwayLedger& day_ledger) {
   static_assert(int{pm_applications} == int{ps_applications} && int{pm_granted} == int{ps_granted} &&
                 int{pm_days_sum} == int{ps_days_sum} && int{pathway_metric_count} == int{ps_active});
   const std::size_t n_us = r.jurisdictions.size();
@@ -65,7 +65,7 @@ void add_pathway_flows(Results& r, int replicate, int month, const PathwayLedger
 
 /// Adds a partition's day [jurisdiction][payer][area][metric] into its
 /// specialty's slice of the monthly breakdown.
-void add_breakdown(Results& r, int replicate, int month, std::size_t specialty, const std::vector<double>& day) {
+void add_breakdown(Result& r, int replicate, int month, std::size_t specialty, const std::vector<double>& day) {
   const std::size_t S = r.specialties.size();
   const std::size_t cells = day.size() / breakdown_metric_count;  // jurisdiction x payer x area
   const std::size_t base = (static_cast<std::size_t>(replicate) * r.months + static_cast<std::size_t>(month)) * cells;
@@ -80,7 +80,7 @@ void add_breakdown(Results& r, int replicate, int month, std::size_t specialty, 
 /// one already counted this month is skipped, and one counted in an earlier
 /// month is new to every period that month does not share, so the count is the
 /// same in any order of the day's encounters.
-void count_users(Results& r, int replicate, int month, const std::vector<CarePartition::TelehealthUse>& uses,
+void count_users(Result& r, int replicate, int month, const std::vector<CarePartition::TelehealthUse>& uses,
                  const Population& population, std::array<PatientArray<std::uint8_t>, user_kind_count>& last) {
   const std::size_t cells = r.user_cells();
   const auto m = static_cast<std::size_t>(month);
@@ -106,7 +106,7 @@ void count_users(Results& r, int replicate, int month, const std::vector<CarePar
 }
 
 /// The calendar periods of the output months (first day and index).
-void set_user_periods(Results& r, const Calendar& calendar) {
+void set_user_periods(Result& r, const Calendar& calendar) {
   for (std::size_t p = 0; p < user_period_count; ++p) {
     auto& u = r.users[p];
     int last = -1;
@@ -124,7 +124,7 @@ void set_user_periods(Results& r, const Calendar& calendar) {
 
 /// The month's waiting-time quantiles by jurisdiction from the partitions'
 /// histograms, which are then cleared for the next month.
-void record_wait_quantiles(std::vector<CarePartition>& partitions, Results& r, int replicate, int month) {
+void record_wait_quantiles(std::vector<CarePartition>& partitions, Result& r, int replicate, int month) {
   const std::size_t n_us = r.jurisdictions.size();
   std::vector<double> hist(wait_histogram_bins);
   for (std::size_t j = 0; j < n_us; ++j) {
@@ -150,7 +150,7 @@ void record_wait_quantiles(std::vector<CarePartition>& partitions, Results& r, i
 
 /// End-of-month stock of authorizations by pathway: licenses from the
 /// clinicians' masks, the rest as each regime counts its own.
-void record_pathway_stocks(const Workforce& w, const RegimeSet& regimes, Results& r, int replicate, int month) {
+void record_pathway_stocks(const Workforce& w, const RegimeSet& regimes, Result& r, int replicate, int month) {
   const std::size_t n_us = r.jurisdictions.size();
   const auto cell = [&](std::size_t j, Pathway p) -> double& {
     return r.by_pathway[r.monthly_index(replicate, month, j, pathway_count * pathway_slot_count) +
@@ -171,7 +171,7 @@ void record_pathway_stocks(const Workforce& w, const RegimeSet& regimes, Results
 /// day d of it is recorded as day d - spinup of `output` when not negative.
 void run_replicate(const Scenario& scenario, const ModelParams& params, const Population& population,
                    const Calendar& calendar, const Calendar& output, const RunOptions& options, int spinup,
-                   int replicate, Results& results, long& days_done) {
+                   int replicate, Result& results, long& days_done) {
   const auto& places = scenario.places;
   const auto rep = static_cast<std::uint32_t>(replicate);
   const int days = static_cast<int>(calendar.month_of_day.size());
@@ -295,7 +295,7 @@ void run_replicate(const Scenario& scenario, const ModelParams& params, const Po
 
 }  // namespace
 
-Results run(const Scenario& scenario, const RunOptions& options) {
+Result run(const Scenario& scenario, const RunOptions& options) {
   validate(options);
   check_scale(scenario, options.scale);  // a run with nobody in it would only look like one
   check_memory(scenario, options);  // refuse, with the estimate, a run that would not fit
@@ -315,7 +315,7 @@ Results run(const Scenario& scenario, const RunOptions& options) {
                            spinup + days);
   const Population population(scenario.places, params, options.scale);
 
-  Results results;
+  Result results;
   results.replicates = options.replicates;
   results.patients = population.size();
   results.days = days;

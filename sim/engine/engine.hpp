@@ -3,7 +3,7 @@
 #include <cstdint>
 #include <functional>
 
-#include "engine/results.hpp"
+#include "engine/result.hpp"
 #include "scenario/run_settings.hpp"
 #include "scenario/scenario.hpp"
 
@@ -30,6 +30,6 @@ void validate(const RunOptions& options);
 /// Simulates every replicate of a complete (finalized) scenario. The result
 /// depends only on the scenario and (seed, replicates, scale, days), never on
 /// the thread count.
-Results run(const Scenario& scenario, const RunOptions& options);
+Result run(const Scenario& scenario, const RunOptions& options);
 
 }  // namespace licsim

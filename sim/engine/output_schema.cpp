@@ -69,16 +69,16 @@ std::vector<ArraySpec> make_arrays() {
   std::vector<ArraySpec> a;
   a.push_back({"daily", "metrics", {"replicate", "day", "jurisdiction"}, daily_slots(),
                "daily metrics (wait_days_mean holds the sum of the day's waits)",
-               [](Results& r) -> std::vector<double>& { return r.daily; }});
+               [](Result& r) -> std::vector<double>& { return r.daily; }});
   a.push_back({"breakdown", "breakdown", {"replicate", "month", "jurisdiction", "payer", "area", "specialty"},
                breakdown_slots(), "monthly totals by home jurisdiction, payer, area and specialty",
-               [](Results& r) -> std::vector<double>& { return r.breakdown; }});
-  using Storage = std::vector<double>& (*)(Results&);
+               [](Result& r) -> std::vector<double>& { return r.breakdown; }});
+  using Storage = std::vector<double>& (*)(Result&);
   constexpr std::array<Storage, user_period_count> users = {
-      [](Results& r) -> std::vector<double>& { return r.users[0].counts; },
-      [](Results& r) -> std::vector<double>& { return r.users[1].counts; },
-      [](Results& r) -> std::vector<double>& { return r.users[2].counts; },
-      [](Results& r) -> std::vector<double>& { return r.users[3].counts; }};
+      [](Result& r) -> std::vector<double>& { return r.users[0].counts; },
+      [](Result& r) -> std::vector<double>& { return r.users[1].counts; },
+      [](Result& r) -> std::vector<double>& { return r.users[2].counts; },
+      [](Result& r) -> std::vector<double>& { return r.users[3].counts; }};
   static_assert(user_period_count == 4);
   for (std::size_t p = 0; p < user_period_count; ++p)
     a.push_back({"users_" + std::string(user_period_names[p]), "breakdown",
@@ -90,25 +90,25 @@ std::vector<ArraySpec> make_arrays() {
                      "shares",
                      true)},
                "simulated patients (the same in every replicate)",
-               [](Results& r) -> std::vector<double>& { return r.patients_by_cell; }});
+               [](Result& r) -> std::vector<double>& { return r.patients_by_cell; }});
   a.push_back({"flows", "flows", {"replicate", "month", "patient_location", "clinician_location", "modality"},
                {slot("encounters", "1", "encounters by patient location, clinician location and modality", true)},
                "encounters by where the patient was and where the clinician was",
-               [](Results& r) -> std::vector<double>& { return r.flows; }});
+               [](Result& r) -> std::vector<double>& { return r.flows; }});
   a.push_back({"home_flows", "flows", {"replicate", "month", "patient_home", "payer", "clinician_location", "modality"},
                {slot("encounters_by_home", "1",
                      "encounters by the patient's home jurisdiction and payer, clinician location and modality (the "
                      "claims studies' geography: beneficiary's state against clinician's)",
                      true)},
                "encounters by the patient's home and payer and where the clinician was",
-               [](Results& r) -> std::vector<double>& { return r.home_flows; }});
+               [](Result& r) -> std::vector<double>& { return r.home_flows; }});
   a.push_back({"by_authority", "regimes", {"replicate", "month", "jurisdiction", "authority"},
                {slot("encounters_by_authority", "1",
                      "encounters by the authority the clinician acted under [jurisdiction: patient's home]", true),
                 slot("adverse_events_by_authority", "1", "adverse events by authority [jurisdiction: patient's home]",
                      true)},
                "encounters and adverse events by the authority the clinician acted under",
-               [](Results& r) -> std::vector<double>& { return r.by_authority; }});
+               [](Result& r) -> std::vector<double>& { return r.by_authority; }});
   a.push_back({"by_pathway", "regimes", {"replicate", "month", "jurisdiction", "pathway"},
                {slot("applications_by_pathway", "1", "applications submitted [jurisdiction: board applied to]", true),
                 slot("authorizations_granted_by_pathway", "1", "authorizations granted [jurisdiction: issuing board]",
@@ -121,26 +121,26 @@ std::vector<ArraySpec> make_arrays() {
                      "licenses at the board of the principal license]",
                      true)},
                "licensing by pathway (days_to_authorization_mean holds the sum of the days)",
-               [](Results& r) -> std::vector<double>& { return r.by_pathway; }});
+               [](Result& r) -> std::vector<double>& { return r.by_pathway; }});
   a.push_back({"disruptions", "regimes", {"replicate", "month", "jurisdiction", "outcome"},
                {slot("relationships_disrupted_by_rule_change", "1",
                      "follow-ups whose clinician's authority ended with a rule change, by what became of them "
                      "[jurisdiction: patient's home]",
                      true)},
                "relationships cut by rule changes",
-               [](Results& r) -> std::vector<double>& { return r.disruptions; }});
+               [](Result& r) -> std::vector<double>& { return r.disruptions; }});
   a.push_back({"harm_causes", "regimes", {"replicate", "month", "jurisdiction", "cause"},
                {slot("adverse_events_by_cause", "1",
                      "adverse events by attributed cause [jurisdiction: patient's home]", true)},
                "adverse events by attributed cause",
-               [](Results& r) -> std::vector<double>& { return r.harm_causes; }});
+               [](Result& r) -> std::vector<double>& { return r.harm_causes; }});
   a.push_back({"wait_quantiles", "regimes", {"replicate", "month", "jurisdiction", "wait_quantile"},
                {slot("wait_days_quantile", "days",
                      "median and 90th percentile of the days from an episode's start to its service, over the "
                      "month's served episodes (NaN when none) [jurisdiction: patient's home]",
                      false)},
                "waiting-time quantiles",
-               [](Results& r) -> std::vector<double>& { return r.wait_quantiles; }});
+               [](Result& r) -> std::vector<double>& { return r.wait_quantiles; }});
   return a;
 }
 
@@ -226,7 +226,7 @@ double Extents::of(Axis axis) const {
   throw std::logic_error("Extents::of: unknown axis");
 }
 
-Extents Extents::of(const Results& r) {
+Extents Extents::of(const Result& r) {
   Extents x;
   x.replicates = r.replicates;
   x.days = r.days;
@@ -286,7 +286,7 @@ bool is_time_axis(Axis axis) {
 
 bool is_numeric_axis(Axis axis) { return axis == Axis::replicate || is_time_axis(axis); }
 
-std::vector<int> axis_numbers(const Results& r, Axis axis) {
+std::vector<int> axis_numbers(const Result& r, Axis axis) {
   std::vector<int> values;
   switch (axis) {
     case Axis::replicate: values.resize(static_cast<std::size_t>(r.replicates)); break;
@@ -301,7 +301,7 @@ std::vector<int> axis_numbers(const Results& r, Axis axis) {
   return values;
 }
 
-std::vector<std::string> axis_labels(const Results& r, Axis axis) {
+std::vector<std::string> axis_labels(const Result& r, Axis axis) {
   switch (axis) {
     case Axis::jurisdiction: return r.jurisdictions;
     case Axis::place: return r.places;
@@ -318,13 +318,13 @@ std::vector<std::string> axis_labels(const Results& r, Axis axis) {
   }
 }
 
-void allocate_results(Results& results) {
+void allocate_results(Result& results) {
   const Extents extents = Extents::of(results);
   for (const auto& array : output_arrays())
     array.storage(results).assign(static_cast<std::size_t>(cells_of(array, extents)) * array.slots.size(), 0.0);
 }
 
-std::vector<std::vector<double>> variable_values(const Results& results, const ArraySpec& array, std::size_t first,
+std::vector<std::vector<double>> variable_values(const Result& results, const ArraySpec& array, std::size_t first,
                                                  std::size_t count) {
   const std::vector<double>& rows = array.data(results);
   const std::size_t width = array.slots.size();

@@ -7,14 +7,14 @@
 //
 // Adding an output: a slot in a metric table (engine/metrics.hpp) when it
 // belongs to an existing array, or one ArraySpec in output_schema.cpp (and
-// its std::vector in Results) when it has dimensions of its own.
+// its std::vector in Result) when it has dimensions of its own.
 #include <array>
 #include <cstddef>
 #include <string>
 #include <vector>
 
 #include "engine/metrics.hpp"
-#include "engine/results.hpp"
+#include "engine/result.hpp"
 
 namespace licsim {
 
@@ -46,7 +46,7 @@ struct Extents {
   std::array<double, user_period_count> periods{};  ///< months (= months), quarters, half-years, years
   double of(Axis axis) const;
   /// The extents of a run's results (every coordinate set; arrays may be empty).
-  static Extents of(const Results& results);
+  static Extents of(const Result& results);
 };
 
 /// One dimension of a group of the file: a dimension scale of that name over an axis.
@@ -75,9 +75,9 @@ struct ArraySpec {
   std::vector<std::string> dims;  ///< names of the group's dimensions, one per axis
   std::vector<VariableSpec> slots;
   std::string description;
-  /// The engine's storage of it in Results.
-  std::vector<double>& (*storage)(Results&);
-  const std::vector<double>& data(const Results& r) const { return storage(const_cast<Results&>(r)); }
+  /// The engine's storage of it in Result.
+  std::vector<double>& (*storage)(Result&);
+  const std::vector<double>& data(const Result& r) const { return storage(const_cast<Result&>(r)); }
 };
 
 struct GroupSpec {
@@ -106,15 +106,15 @@ double cells_of(const ArraySpec& array, const Extents& extents);
 /// date for time); the other axes have text labels.
 bool is_numeric_axis(Axis axis);
 bool is_time_axis(Axis axis);
-std::vector<int> axis_numbers(const Results& results, Axis axis);
-std::vector<std::string> axis_labels(const Results& results, Axis axis);
+std::vector<int> axis_numbers(const Result& results, Axis axis);
+std::vector<std::string> axis_labels(const Result& results, Axis axis);
 
 /// Sizes every array of `results` from its coordinates, zero-filled.
-void allocate_results(Results& results);
+void allocate_results(Result& results);
 
 /// Values of slots [first, first + count) of an array as the file stores them
 /// (a `per` slot already divided), each a row-major [cells] vector.
-std::vector<std::vector<double>> variable_values(const Results& results, const ArraySpec& array, std::size_t first,
+std::vector<std::vector<double>> variable_values(const Result& results, const ArraySpec& array, std::size_t first,
                                                  std::size_t count);
 
 /// Bytes of every array (doubles), for the memory estimate.

@@ -17,7 +17,7 @@
 #include "engine/care.hpp"
 #include "engine/output_schema.hpp"
 #include "engine/population.hpp"
-#include "engine/results.hpp"
+#include "engine/result.hpp"
 #include "engine/regimes/module.hpp"
 #include "engine/workforce.hpp"
 
@@ -208,7 +208,7 @@ MemoryEstimate estimate_memory(const Scenario& sc, const RunSettings& options) {
     if (module.bytes_per_clinician > 0 && regime_enabled(module, sc))
       e.bytes_per_clinician += module.bytes_per_clinician;
 
-  // Results of every replicate (doubles, from the output schema), and the
+  // Result of every replicate (doubles, from the output schema), and the
   // writer's buffer: writer_batch_values values (or one variable, when larger)
   // as doubles, and their compressed chunks, at most as large again.
   const Extents extents = planned_extents(sc, params, options.replicates, days);

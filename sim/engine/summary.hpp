@@ -3,7 +3,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/results.hpp"
+#include "engine/result.hpp"
 
 namespace licsim {
 
@@ -17,6 +17,6 @@ struct HeadlineRow {
 
 /// Totals over days and jurisdictions (end-of-run values for stocks, means for
 /// waits), summarised over replicates.
-std::vector<HeadlineRow> headline(const Results& results);
+std::vector<HeadlineRow> headline(const Result& results);
 
 }  // namespace licsim

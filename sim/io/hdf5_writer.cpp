@@ -42,7 +42,7 @@ hid_t make_group(hid_t file, const char* name, const char* description) {
 }
 
 /// A group's dimension scale: integers (days since the start date for time) or labels.
-hid_t make_dimension(hid_t group, const DimensionSpec& dim, const Results& r) {
+hid_t make_dimension(hid_t group, const DimensionSpec& dim, const Result& r) {
   if (!is_numeric_axis(dim.axis)) return dimension_text(group, dim.name, axis_labels(r, dim.axis), dim.long_name);
   const std::vector<int> numbers = axis_numbers(r, dim.axis);
   const std::vector<std::int32_t> values(numbers.begin(), numbers.end());
@@ -59,7 +59,7 @@ std::size_t slots_per_pass(std::size_t cells, std::size_t width) {
 }
 
 /// One group of the output schema: its dimensions, then each array's variables.
-void write_group(hid_t file, const GroupSpec& spec, const Results& r, int threads) {
+void write_group(hid_t file, const GroupSpec& spec, const Result& r, int threads) {
   Handle group(make_group(file, spec.name.c_str(), spec.description.c_str()), H5Gclose, spec.name);
   std::list<Handle> scales;  // Handles do not move
   std::vector<hid_t> scale_of(spec.dims.size(), -1);
@@ -99,7 +99,7 @@ void write_group(hid_t file, const GroupSpec& spec, const Results& r, int thread
 }
 
 /// What the recorded days start from, in words (the file's `spinup` attribute).
-std::string spinup_text(const Results& r) {
+std::string spinup_text(const Result& r) {
   if (r.spinup_days <= 0)
     return "none: the run starts from an empty history (no relationships, follow-ups, waiting lists or pending "
            "applications)";
@@ -185,7 +185,7 @@ void check_output_path(const std::filesystem::path& path, bool force, const std:
                       " bytes, the most the folder's file system allows");
 }
 
-void write_results(const std::filesystem::path& path, const Results& r, const OutputMetadata& meta,
+void write_results(const std::filesystem::path& path, const Result& r, const OutputMetadata& meta,
                    bool force, int threads) {
   check_output_path(path, force, meta.inputs);
   check_output_space(path, estimate_output_bytes(r, meta));

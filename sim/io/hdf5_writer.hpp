@@ -1,5 +1,5 @@
 #pragma once
-// Writes Results to HDF5 laid out as netCDF-4 (named dimensions via dimension
+// Writes Result to HDF5 laid out as netCDF-4 (named dimensions via dimension
 // scales, units and descriptions as attributes), readable with xarray's
 // h5netcdf engine. See docs/output.md.
 #include <cstdint>
@@ -8,7 +8,7 @@
 #include <utility>
 #include <vector>
 
-#include "engine/results.hpp"
+#include "engine/result.hpp"
 #include "scenario/run_settings.hpp"
 #include "scenario/scenario.hpp"
 
@@ -52,7 +52,7 @@ void check_output_path(const std::filesystem::path& path, bool force,
 /// are compressed on `threads` threads (0: OpenMP's default); the file is the
 /// same for any number. One thread starts no OpenMP team, so a forked child
 /// (whose parent's OpenMP threads do not exist) can still write.
-void write_results(const std::filesystem::path& path, const Results& results,
+void write_results(const std::filesystem::path& path, const Result& results,
                    const OutputMetadata& meta, bool force, int threads = 1);
 
 }  // namespace licsim

@@ -70,7 +70,7 @@ std::uint64_t estimate_output_bytes(const Scenario& sc, const RunSettings& optio
   return clamp_bytes(stored_bytes(planned_extents(sc, params, options.replicates, days)) + attributes + hdf5_overhead);
 }
 
-std::uint64_t estimate_output_bytes(const Results& r, const OutputMetadata& meta) {
+std::uint64_t estimate_output_bytes(const Result& r, const OutputMetadata& meta) {
   double attributes = static_cast<double>(meta.scenario_toml.size() + meta.scenario_file.size() +
                                           meta.jurisdictions_csv.size() + meta.foreign_locations_csv.size());
   for (const auto& [name, text] : meta.data_files) attributes += static_cast<double>(text.size());

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "scenario/run_settings.hpp"
-#include "engine/results.hpp"
+#include "engine/result.hpp"
 #include "io/hdf5_writer.hpp"
 #include "scenario/scenario.hpp"
 
@@ -18,7 +18,7 @@ namespace licsim {
 /// uncompressed at its stored type, the attributes (scenario, data files) and
 /// HDF5's own structures. Real files are smaller (gzip; see docs/reliability.md).
 std::uint64_t estimate_output_bytes(const Scenario& scenario, const RunSettings& options);
-std::uint64_t estimate_output_bytes(const Results& results, const OutputMetadata& meta);
+std::uint64_t estimate_output_bytes(const Result& results, const OutputMetadata& meta);
 
 /// Throws OutputError when the file system holding `path` has fewer than
 /// `bytes` free (statvfs f_bavail: what an unprivileged writer may use).

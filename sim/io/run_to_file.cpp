@@ -4,8 +4,8 @@
 
 namespace licsim {
 
-Results run_to_file(const Scenario& scenario, const RunOptions& options, const FileTarget& target) {
-  Results results = run(scenario, options);
+Result run_to_file(const Scenario& scenario, const RunOptions& options, const FileTarget& target) {
+  Result results = run(scenario, options);
   OutputMetadata meta = make_metadata(scenario, target.scenario_file, options, results.days);
   meta.sweep_plan_hash = target.sweep_plan_hash;
   meta.sweep_point = target.sweep_point;

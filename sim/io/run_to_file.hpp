@@ -6,7 +6,7 @@
 #include <string>
 
 #include "engine/engine.hpp"
-#include "engine/results.hpp"
+#include "engine/result.hpp"
 #include "scenario/scenario.hpp"
 
 namespace licsim {
@@ -23,6 +23,6 @@ struct FileTarget {
 /// Runs `scenario` (finalized) and writes its HDF5 file atomically; returns the
 /// results for the caller's summary. Call check_output (io/output_checks.hpp)
 /// first: a refused output should fail before the run, not after it.
-Results run_to_file(const Scenario& scenario, const RunOptions& options, const FileTarget& target);
+Result run_to_file(const Scenario& scenario, const RunOptions& options, const FileTarget& target);
 
 }  // namespace licsim

@@ -8,7 +8,7 @@
 #include <string>
 #include <utility>
 
-#include "engine/results.hpp"
+#include "engine/result.hpp"
 #include "io/chunk_codec.hpp"
 
 namespace licsim {

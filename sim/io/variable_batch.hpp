@@ -27,7 +27,7 @@ class VariableBatch {
   /// until write()). Counts go out as int32 (a cell is one day or month of one
   /// jurisdiction: far below 2^31 even at full scale), or int64 when a value
   /// would not fit; other values as float64. Writes the queue once it holds
-  /// writer_batch_values (engine/results.hpp), so memory stays bounded.
+  /// writer_batch_values (engine/result.hpp), so memory stays bounded.
   void add(std::string name, std::vector<hid_t> scales, std::vector<hsize_t> dims, std::vector<double> data,
            bool count, std::string units, std::string description);
 

@@ -37,7 +37,7 @@ inline RunOptions small_run(int days = 60, double scale = 0.0005, std::uint64_t 
 }
 
 /// A small run of the baseline with overrides (one thread, seed 7).
-inline Results run_with(const std::vector<std::string>& overrides, int days = 60, double scale = 0.0005) {
+inline Result run_with(const std::vector<std::string>& overrides, int days = 60, double scale = 0.0005) {
   return run(baseline(overrides), small_run(days, scale));
 }
 
@@ -50,19 +50,19 @@ inline std::vector<std::string> for_every_specialty(const std::string& key, cons
 }
 
 /// Sum of a daily metric over everything.
-inline double total(const Results& r, DailyMetric m) {
+inline double total(const Result& r, DailyMetric m) {
   double sum = 0;
   for (int rep = 0; rep < r.replicates; ++rep) sum += r.total(rep, m);
   return sum;
 }
 
-inline double served(const Results& r) {
+inline double served(const Result& r) {
   return total(r, m_served_in_person) + total(r, m_served_telehealth_in_state) +
          total(r, m_served_telehealth_cross_state) + total(r, m_served_telehealth_international);
 }
 
 /// Sum of a breakdown metric over everything, or over one payer (payer >= 0).
-inline double breakdown_total(const Results& r, BreakdownMetric m, int payer = -1) {
+inline double breakdown_total(const Result& r, BreakdownMetric m, int payer = -1) {
   double sum = 0;
   const std::size_t cells = r.breakdown.size() / breakdown_metric_count;
   const std::size_t per_payer = licsim::area_count * r.specialties.size();
@@ -72,7 +72,7 @@ inline double breakdown_total(const Results& r, BreakdownMetric m, int payer = -
   return sum;
 }
 
-inline double telehealth(const Results& r) {
+inline double telehealth(const Result& r) {
   return total(r, m_served_telehealth_in_state) + total(r, m_served_telehealth_cross_state) +
          total(r, m_served_telehealth_international);
 }

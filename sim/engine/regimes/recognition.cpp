@@ -78,22 +78,22 @@ class Recognition final : public Regime {
         add(static_cast<std::size_t>(__builtin_ctzll(m)), Pathway::recognition);
   }
 
-  Authority tier(const Workforce& w, ClinicianId c, std::size_t loc) const {
+  Authority tier(ClinicianId c, std::size_t loc) const {
     if (loc >= 64 || !((recognizing_ >> loc) & 1u)) return Authority::none;
     if ((recognized_[c] >> loc) & 1u) return Authority::recognized;
     if ((supervised_[c] >> loc) & 1u) return Authority::supervised;
     return Authority::none;
   }
-  Authority grants(const Workforce& w, ClinicianId c, const EncounterQuery& q) const override {
+  Authority grants(const Workforce& /*w*/, ClinicianId c, const EncounterQuery& q) const override {
     if (q.modality != Modality::telehealth || !window_.contains(q.day)) return Authority::none;
     if ((revoked_[c] >> q.location) & 1u) return Authority::none;
-    return tier(w, c, q.location);
+    return tier(c, q.location);
   }
   // What platforms see: revocations only once verified.
-  Authority state_pool_grant(const Workforce& w, ClinicianId c, std::size_t loc, int day) const override {
+  Authority state_pool_grant(const Workforce& /*w*/, ClinicianId c, std::size_t loc, int day) const override {
     if (!window_.contains(day)) return Authority::none;
     if (((revoked_[c] >> loc) & 1u) && day >= revoked_seen_from_[c]) return Authority::none;
-    const Authority a = tier(w, c, loc);
+    const Authority a = tier(c, loc);
     if (a == Authority::supervised && today_day_[c] == day && today_count_[c] >= cap_) return Authority::none;
     return a;
   }
@@ -132,7 +132,7 @@ class Recognition final : public Regime {
     }
   }
 
-  void on_encounter(Workforce& w, ClinicianId c, Authority a, bool harmed, int day) override {
+  void on_encounter(Workforce& /*w*/, ClinicianId c, Authority a, bool harmed, int day) override {
     if (a != Authority::supervised && a != Authority::recognized) return;
     if (today_day_[c] != day) {
       today_day_[c] = day;
@@ -148,7 +148,7 @@ class Recognition final : public Regime {
       supervised_[c] = 0;
     }
   }
-  void on_paid_claim(Workforce& w, ClinicianId c, Authority a, std::size_t loc, int day) override {
+  void on_paid_claim(Workforce& /*w*/, ClinicianId c, Authority a, std::size_t loc, int day) override {
     if (a != Authority::supervised && a != Authority::recognized) return;
     Stream rng(seed_, replicate_, Purpose::recognition_revocation, static_cast<std::uint64_t>(day), c);
     if (!rng.bernoulli(revocation_prob_)) return;

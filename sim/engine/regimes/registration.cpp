@@ -52,14 +52,14 @@ class Registration final : public Regime {
   }
   std::string_view name() const override { return "registration"; }
 
-  Authority grants(const Workforce& w, ClinicianId c, const EncounterQuery& q) const override {
+  Authority grants(const Workforce& /*w*/, ClinicianId c, const EncounterQuery& q) const override {
     if (q.modality != Modality::telehealth || !open(q.location, q.day)) return Authority::none;
     if (!((registered_[c] >> q.location) & 1u)) return Authority::none;
     if (states_[q.location].follow_up_only && !(q.episode_flags & ep_follow_up)) return Authority::none;
     return Authority::registration;
   }
   // Follow-up-only registrants are not in the pool for new patients.
-  Authority state_pool_grant(const Workforce& w, ClinicianId c, std::size_t loc, int day) const override {
+  Authority state_pool_grant(const Workforce& /*w*/, ClinicianId c, std::size_t loc, int day) const override {
     if (!open(loc, day) || states_[loc].follow_up_only || !((registered_[c] >> loc) & 1u))
       return Authority::none;
     return Authority::registration;

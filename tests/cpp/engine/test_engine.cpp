@@ -14,7 +14,7 @@ bool bitwise_equal(const std::vector<double>& a, const std::vector<double>& b) {
 }
 
 /// Every result array of `a` and `b` holds the same bits.
-void check_identical(const Results& a, const Results& b) {
+void check_identical(const Result& a, const Result& b) {
   CHECK(bitwise_equal(a.daily, b.daily));
   CHECK(bitwise_equal(a.breakdown, b.breakdown));
   CHECK(bitwise_equal(a.flows, b.flows));
@@ -29,11 +29,11 @@ TEST_CASE("output is bitwise identical for any thread count") {
   const Scenario s = test::baseline();
   RunOptions o = test::small_run(60, 0.001);
   o.threads = 1;
-  const Results one = run(s, o);
+  const Result one = run(s, o);
   o.threads = 2;
-  const Results two = run(s, o);
+  const Result two = run(s, o);
   o.threads = 4;
-  const Results four = run(s, o);
+  const Result four = run(s, o);
   check_identical(one, two);
   check_identical(one, four);
 }
@@ -53,37 +53,37 @@ TEST_CASE("every regime module gives bitwise identical output for any thread cou
   RunOptions o = test::small_run(45, 0.001);
   o.replicates = 2;
   o.threads = 1;
-  const Results one = run(s, o);
+  const Result one = run(s, o);
   o.threads = 3;
-  const Results three = run(s, o);
+  const Result three = run(s, o);
   check_identical(one, three);
 }
 
 TEST_CASE("seeds and replicates give different, reproducible draws") {
   const Scenario s = test::baseline();
   RunOptions o = test::small_run(30);
-  const Results a = run(s, o);
+  const Result a = run(s, o);
   o.seed += 1;
-  const Results b = run(s, o);
+  const Result b = run(s, o);
   CHECK_FALSE(bitwise_equal(a.daily, b.daily));
   // Replicate 0 of a two-replicate run is the one-replicate run.
   o.seed -= 1;
   o.replicates = 2;
-  const Results two = run(s, o);
+  const Result two = run(s, o);
   CHECK(std::memcmp(two.daily.data(), a.daily.data(), a.daily.size() * sizeof(double)) == 0);
   CHECK(two.total(0, m_episodes) != two.total(1, m_episodes));
 }
 
 TEST_CASE("a spin-up is simulated and not written; an accelerated one fills the licenses held for telemedicine") {
-  const auto first_day = [](const Results& r, DailyMetric m) {
+  const auto first_day = [](const Result& r, DailyMetric m) {
     double s = 0;
     for (std::size_t j = 0; j < r.jurisdictions.size(); ++j) s += r.daily[r.daily_index(0, 0, j, m)];
     return s;
   };
   const RunOptions o = test::small_run(30, 0.001);
-  const Results none = run(test::baseline(), o);
-  const Results year = run(test::baseline({"simulation.spinup_days=365", "simulation.spinup_accelerated_days=0"}), o);
-  const Results fast = run(test::baseline({"simulation.spinup_days=365", "simulation.spinup_accelerated_days=365",
+  const Result none = run(test::baseline(), o);
+  const Result year = run(test::baseline({"simulation.spinup_days=365", "simulation.spinup_accelerated_days=0"}), o);
+  const Result fast = run(test::baseline({"simulation.spinup_days=365", "simulation.spinup_accelerated_days=365",
                                            "simulation.spinup_licensing_speedup=8"}),
                            o);
   CHECK(year.days == 30);
@@ -101,7 +101,7 @@ TEST_CASE("every episode ends served, forgone or still waiting") {
   const Scenario s = test::baseline();
   RunOptions o = test::small_run(120, 0.001);
   o.replicates = 2;
-  const Results r = run(s, o);
+  const Result r = run(s, o);
   for (int rep = 0; rep < r.replicates; ++rep)
     for (std::size_t j = 0; j < r.jurisdictions.size(); ++j) {
       double arrived = 0, ended = 0;
@@ -118,7 +118,7 @@ TEST_CASE("every episode ends served, forgone or still waiting") {
 }
 
 TEST_CASE("breakdown and flows add up to the daily metrics") {
-  const Results r = run(test::baseline(), test::small_run(45));
+  const Result r = run(test::baseline(), test::small_run(45));
   double breakdown_episodes = 0, flow_encounters = 0;
   for (std::size_t i = 0; i < r.breakdown.size(); i += breakdown_metric_count) breakdown_episodes += r.breakdown[i + b_episodes];
   for (double f : r.flows) flow_encounters += f;
@@ -127,7 +127,7 @@ TEST_CASE("breakdown and flows add up to the daily metrics") {
 }
 
 TEST_CASE("encounters by authority add up to the served episodes, the unauthorized slice matches") {
-  const Results r = run(test::baseline({"exceptions.consultation_enabled=true", "compact.enabled=true"}), test::small_run(45));
+  const Result r = run(test::baseline({"exceptions.consultation_enabled=true", "compact.enabled=true"}), test::small_run(45));
   double all = 0, unauthorized = 0;
   for (std::size_t i = 0; i < r.by_authority.size(); i += 2) {
     all += r.by_authority[i];
@@ -139,7 +139,7 @@ TEST_CASE("encounters by authority add up to the served episodes, the unauthoriz
 
 TEST_CASE("episode volume matches the visit rates of the population") {
   const Scenario s = test::baseline();
-  const Results r = run(s, test::small_run(365, 0.001));
+  const Result r = run(s, test::small_run(365, 0.001));
   double people = 0;
   for (const auto& j : s.places.us) people += j.population * 0.001;
   // 3.3-3.9 visits per person-year given the age mix (NCHS rates); follow-ups past

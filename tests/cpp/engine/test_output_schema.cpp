@@ -38,7 +38,7 @@ TEST_CASE("the output schema names each variable and dimension once, over its gr
 }
 
 TEST_CASE("a run's arrays are allocated from the schema, in the layouts the engine indexes") {
-  const Results r = licsim::run(test::baseline(), test::small_run(40, 0.0005));
+  const Result r = licsim::run(test::baseline(), test::small_run(40, 0.0005));
   const Extents x = Extents::of(r);
   CHECK(r.daily.size() == r.daily_index(r.replicates - 1, r.days - 1, r.jurisdictions.size() - 1, 0) +
                               static_cast<std::size_t>(daily_metric_count));
@@ -57,7 +57,7 @@ TEST_CASE("a run's arrays are allocated from the schema, in the layouts the engi
 }
 
 TEST_CASE("a mean variable divides its slot by the sum of its denominators, NaN where they are zero") {
-  Results r = licsim::run(test::baseline(), test::small_run(40, 0.0005));
+  Result r = licsim::run(test::baseline(), test::small_run(40, 0.0005));
   const ArraySpec& daily = output_array("daily");
   const auto waits = variable_values(r, daily, m_wait_days_sum, 1)[0];
   std::size_t means = 0, empty = 0;

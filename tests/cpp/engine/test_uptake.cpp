@@ -44,8 +44,8 @@ TEST_CASE("a take-up that changes nothing leaves every output as it was") {
   // Enabled, but no clinician joins (the target is the baseline share), none
   // widens (share 0) and no patient avoids in-person care (all zeros).
   const std::string file = avoidance_file("zeros", "2018-12-01,0\n2019-02-01,0\n");
-  const Results off = run_with({}, 45);
-  const Results on = run_with({"uptake.enabled=true", "uptake.start_date=\"2019-01-10\"", "uptake.clinician_share=0.154",
+  const Result off = run_with({}, 45);
+  const Result on = run_with({"uptake.enabled=true", "uptake.start_date=\"2019-01-10\"", "uptake.clinician_share=0.154",
                                "uptake.telehealth_capacity_share=0", "uptake.avoidance_file=" + file},
                               45);
   CHECK(bitwise_equal(off.daily, on.daily));
@@ -120,8 +120,8 @@ TEST_CASE("patients who avoid in-person care are not seen in person") {
   // Everyone avoids from before day 0: in-person care stops (emergencies aside,
   // which are not asked), telemedicine and deferred (unmet) care rise.
   const std::string file = avoidance_file("all", "2018-12-01,1\n");
-  const Results base = run_with({"exceptions.emergency_share=0"}, 45);
-  const Results all = run_with({"exceptions.emergency_share=0", "uptake.enabled=true", "uptake.start_date=\"2018-12-01\"",
+  const Result base = run_with({"exceptions.emergency_share=0"}, 45);
+  const Result all = run_with({"exceptions.emergency_share=0", "uptake.enabled=true", "uptake.start_date=\"2018-12-01\"",
                                 "uptake.avoidance_file=" + file},
                                45);
   CHECK(total(base, m_served_in_person) > 0);

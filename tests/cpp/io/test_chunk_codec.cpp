@@ -176,7 +176,7 @@ TEST_CASE("write_results gives the same file for any thread count") {
   const Scenario s = test::baseline();
   auto options = test::small_run(40);
   options.replicates = 2;
-  const Results r = run(s, options);
+  const Result r = run(s, options);
   const auto meta = make_metadata(s, "state_only.toml", RunSettings{7, 2, options.scale}, r.days);
   const auto one = scratch("results1.h5"), three = scratch("results3.h5");
   write_results(one, r, meta, true, 1);

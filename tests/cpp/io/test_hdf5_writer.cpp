@@ -37,7 +37,7 @@ std::vector<hsize_t> dims_of(hid_t file, const char* path) {
 
 TEST_CASE("results are written with the documented layout") {
   const Scenario s = test::baseline();
-  const Results r = run(s, test::small_run(40));
+  const Result r = run(s, test::small_run(40));
   const auto path = fresh_dir("layout") / "out.h5";
   write_results(path, r, meta_for(s), false);
   REQUIRE(std::filesystem::exists(path));
@@ -60,7 +60,7 @@ TEST_CASE("an existing file is never overwritten without force") {
   const auto path = dir / "out.h5";
   std::ofstream(path) << "precious";
   const Scenario s = test::baseline();
-  const Results r = run(s, test::small_run(5));
+  const Result r = run(s, test::small_run(5));
   CHECK_THROWS_AS(write_results(path, r, meta_for(s, 5), false), OutputError);
   std::ifstream in(path);
   std::string content;
@@ -101,7 +101,7 @@ TEST_CASE("metrics split out in several passes keep every value in its place") {
   // 120 replicates of 10 days: more daily and breakdown values than the writer
   // holds at once, so it splits their columns in blocks.
   const Scenario s = test::baseline();
-  Results r = run(s, test::small_run(10));
+  Result r = run(s, test::small_run(10));
   const int reps = 120;
   const auto tile = [&](std::vector<double>& v) {
     const std::vector<double> one = v;

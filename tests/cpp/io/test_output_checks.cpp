@@ -55,7 +55,7 @@ const std::string hdf5_signature("\x89HDF\r\n\x1a\n", 8);
 TEST_CASE("the output estimate bounds the real file and is checked against free space") {
   const Scenario s = test::baseline();
   const auto options = test::small_run(40);
-  const Results r = run(s, options);
+  const Result r = run(s, options);
   const auto meta = make_metadata(s, "state_only.toml", RunSettings{7, 1, options.scale}, 40);
   const auto dir = fresh_dir("estimate");
   write_results(dir / "a.h5", r, meta, false);
@@ -80,7 +80,7 @@ TEST_CASE("the output estimate bounds the real file and is checked against free 
 
 TEST_CASE("files are stamped with the format version and recognised on reading") {
   const Scenario s = test::baseline();
-  const Results r = run(s, test::small_run(20));
+  const Result r = run(s, test::small_run(20));
   const auto dir = fresh_dir("read");
   const auto good = dir / "good.h5";
   write_results(good, r, make_metadata(s, "state_only.toml", RunSettings{7, 1, 0.0005}, 20), false);
@@ -156,7 +156,7 @@ TEST_CASE("files are stamped with the format version and recognised on reading")
 
 TEST_CASE("a sealed file whose shapes disagree with its dimensions is refused") {
   const Scenario s = test::baseline();
-  const Results r = run(s, test::small_run(20));
+  const Result r = run(s, test::small_run(20));
   const auto dir = fresh_dir("shapes");
   const auto path = dir / "forged.h5";
   write_results(path, r, make_metadata(s, "state_only.toml", RunSettings{7, 1, 0.0005}, 20), false);
@@ -207,7 +207,7 @@ TEST_CASE("stale temporaries of dead runs are removed, and nothing else") {
 
 TEST_CASE("a write that fails at the end says why and leaves nothing at the path") {
   const Scenario s = test::baseline();
-  const Results r = run(s, test::small_run(20));
+  const Result r = run(s, test::small_run(20));
   const auto meta = make_metadata(s, "state_only.toml", RunSettings{7, 1, 0.0005}, 20);
   const auto dir = fresh_dir("fsize");
   const auto out = dir / "out.h5";

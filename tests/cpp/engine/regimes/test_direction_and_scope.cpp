@@ -14,13 +14,13 @@ using namespace licsim;
 
 namespace {
 
-Results run_scenario(const std::vector<std::string>& overrides, int days = 180, double scale = 0.001) {
+Result run_scenario(const std::vector<std::string>& overrides, int days = 180, double scale = 0.001) {
   RunOptions o = test::small_run(days, scale, 11);
   return run(test::baseline(overrides), o);
 }
 
 /// Encounters (slot 0) or adverse events (slot 1) under an authority, over months in [m0, m1).
-double by_authority(const Results& r, Authority a, int slot = 0, int m0 = 0, int m1 = -1) {
+double by_authority(const Result& r, Authority a, int slot = 0, int m0 = 0, int m1 = -1) {
   if (m1 < 0) m1 = r.months;
   double sum = 0;
   for (int m = m0; m < m1; ++m)
@@ -30,14 +30,14 @@ double by_authority(const Results& r, Authority a, int slot = 0, int m0 = 0, int
 }
 
 /// Pathway metric k (0 applications, 1 granted, 2 days sum) in jurisdiction j.
-double by_pathway(const Results& r, std::size_t j, Pathway p, int k) {
+double by_pathway(const Result& r, std::size_t j, Pathway p, int k) {
   double sum = 0;
   for (int m = 0; m < r.months; ++m) sum += r.by_pathway[r.monthly_index(0, m, j, pathway_count * 4) + static_cast<std::size_t>(p) * 4 + k];
   return sum;
 }
 
 /// Telemedicine encounters across a state line (patient and clinician in different US places), months [m0, m1).
-double cross_state(const Results& r, int m0 = 0, int m1 = -1) {
+double cross_state(const Result& r, int m0 = 0, int m1 = -1) {
   if (m1 < 0) m1 = r.months;
   const std::size_t n = r.places.size(), n_us = r.jurisdictions.size();
   double sum = 0;
@@ -49,7 +49,7 @@ double cross_state(const Results& r, int m0 = 0, int m1 = -1) {
 }
 
 /// Telemedicine encounters given by clinicians located in `place`.
-double tele_from(const Results& r, std::size_t place) {
+double tele_from(const Result& r, std::size_t place) {
   const std::size_t n = r.places.size();
   double sum = 0;
   for (int m = 0; m < r.months; ++m)
@@ -58,7 +58,7 @@ double tele_from(const Results& r, std::size_t place) {
 }
 
 /// Served telemedicine by payer from the breakdown.
-double tele_for_payer(const Results& r, Payer payer) {
+double tele_for_payer(const Result& r, Payer payer) {
   const std::size_t S = r.specialties.size();
   double sum = 0;
   for (int m = 0; m < r.months; ++m)
@@ -72,7 +72,7 @@ double tele_for_payer(const Results& r, Payer payer) {
   return sum;
 }
 
-std::size_t code(const Results& r, const char* c) {
+std::size_t code(const Result& r, const char* c) {
   return static_cast<std::size_t>(std::find(r.places.begin(), r.places.end(), c) - r.places.begin());
 }
 
@@ -83,8 +83,8 @@ TEST_CASE("compact: shorter days to license, for eligible physicians in member s
   const std::vector<std::string> demand = {"clinicians.telehealth_capacity_share=0.05", "licensing.response=2"};
   auto with = demand;
   with.push_back("compact.enabled=true");
-  const Results base = run_scenario(demand, 300);
-  const Results imlc = run_scenario(with, 300);
+  const Result base = run_scenario(demand, 300);
+  const Result imlc = run_scenario(with, 300);
   double compact_grants = 0, compact_days = 0, full_grants = 0, full_days = 0;
   const Scenario sc = test::baseline();
   std::vector<bool> member(51, false);
@@ -117,7 +117,7 @@ TEST_CASE("compact member count: only the first N states of the file issue compa
   const auto& rows = sc.tables.at("compact.members_file").rows;
   double previous = -1;
   for (int n : {0, 8, static_cast<int>(rows.size())}) {
-    const Results r = with_count(n);
+    const Result r = with_count(n);
     double grants = 0;
     for (std::size_t j = 0; j < 51; ++j) {
       bool listed = false;
@@ -141,8 +141,8 @@ TEST_CASE("TELE-MED: more cross-state telemedicine for Medicare patients, others
                                          "coverage.medicare.telehealth_covered_rural=1"};
   auto with = paid;
   with.push_back("telemed_act.enabled=true");
-  const Results base = run_scenario(paid);
-  const Results act = run_scenario(with);
+  const Result base = run_scenario(paid);
+  const Result act = run_scenario(with);
   CHECK(by_authority(act, Authority::telemed_act) > 0);
   CHECK(tele_for_payer(act, Payer::medicare) > 1.05 * tele_for_payer(base, Payer::medicare));
   for (Payer p : {Payer::medicaid, Payer::private_insurance}) {
@@ -158,8 +158,8 @@ TEST_CASE("waiver: more cross-state telemedicine inside its window only") {
                                            "waiver.end_dates_file=\"\""};
   auto with = window;
   with.push_back("waiver.enabled=true");
-  const Results base = run_scenario(window);
-  const Results waiver = run_scenario(with);
+  const Result base = run_scenario(window);
+  const Result waiver = run_scenario(with);
   CHECK(by_authority(waiver, Authority::waiver, 0, 0, 2) == 0);
   CHECK(by_authority(waiver, Authority::waiver, 0, 2, 4) > 0);
   CHECK(by_authority(waiver, Authority::waiver, 0, 4, 6) == 0);
@@ -169,7 +169,7 @@ TEST_CASE("waiver: more cross-state telemedicine inside its window only") {
 }
 
 TEST_CASE("waiver withdrawal: relationships it carried are traced to an outcome") {
-  const Results r = run_scenario({"waiver.enabled=true", "waiver.start_date=\"2019-01-01\"",
+  const Result r = run_scenario({"waiver.enabled=true", "waiver.start_date=\"2019-01-01\"",
                                   "waiver.default_end_date=\"2019-03-31\"", "waiver.end_dates_file=\"\"",
                                   "coverage.medicare.telehealth_covered_urban=1",
                                   "coverage.private.telehealth_covered_urban=1"},
@@ -187,7 +187,7 @@ TEST_CASE("waiver withdrawal: a cut follow-up the patient cannot follow in perso
   const auto outcomes = [&](const char* share) {
     auto o = withdrawal;
     for (const auto& s : test::for_every_specialty("disrupted_forgo_share", share)) o.push_back(s);
-    const Results r = run_scenario(o, 240);
+    const Result r = run_scenario(o, 240);
     std::array<double, disruption_outcome_count> sum{};
     for (std::size_t i = 0; i < r.disruptions.size(); ++i) sum[i % disruption_outcome_count] += r.disruptions[i];
     return sum;
@@ -207,7 +207,7 @@ TEST_CASE("registration: registrations only in the states that offer them") {
   const std::vector<std::string> demand = {"clinicians.telehealth_capacity_share=0.05", "licensing.response=2"};
   auto with = demand;
   with.push_back("registration.enabled=true");
-  const Results r = run_scenario(with, 300);
+  const Result r = run_scenario(with, 300);
   const Scenario sc = test::baseline();
   std::vector<bool> offered(51, false);
   for (const auto& row : sc.tables.at("registration.pathways_file").rows) offered[*sc.places.find(row[0])] = true;
@@ -222,8 +222,8 @@ TEST_CASE("registration: registrations only in the states that offer them") {
 }
 
 TEST_CASE("national license: more cross-state telemedicine, in-person care within noise") {
-  const Results base = run_scenario({});
-  const Results national = run_scenario({"national_license.enabled=true"});
+  const Result base = run_scenario({});
+  const Result national = run_scenario({"national_license.enabled=true"});
   CHECK(by_authority(national, Authority::national_license) > 0);
   CHECK(cross_state(national) > 1.3 * cross_state(base));
   const double b = test::total(base, m_served_in_person), n = test::total(national, m_served_in_person);
@@ -239,8 +239,8 @@ TEST_CASE("recognition: international encounters only with partner countries") {
   for (const char* o : {"recognition.enabled=true", "recognition.partners=\"CAN\"", "recognition.processing_days_low=5",
                         "recognition.processing_days_high=10"})
     with.push_back(o);
-  const Results base = run_scenario(fast, 180, 0.002);
-  const Results rec = run_scenario(with, 180, 0.002);
+  const Result base = run_scenario(fast, 180, 0.002);
+  const Result rec = run_scenario(with, 180, 0.002);
   CHECK(by_authority(rec, Authority::supervised) + by_authority(rec, Authority::recognized) > 0);
   CHECK(tele_from(rec, code(rec, "CAN")) > tele_from(base, code(base, "CAN")));
   // Non-partner countries gain nothing beyond the reshuffling of routing that
@@ -257,8 +257,8 @@ TEST_CASE("recognition: international encounters only with partner countries") {
 }
 
 TEST_CASE("consultation exception: consultations by out-of-state physicians become lawful") {
-  const Results base = run_scenario({});
-  const Results exc = run_scenario({"exceptions.consultation_enabled=true"});
+  const Result base = run_scenario({});
+  const Result exc = run_scenario({"exceptions.consultation_enabled=true"});
   CHECK(by_authority(base, Authority::consultation_exception) == 0);
   CHECK(by_authority(exc, Authority::consultation_exception) > 0);
   CHECK(cross_state(exc) > cross_state(base));
@@ -268,9 +268,9 @@ TEST_CASE("a coverage change raises telemedicine from its start date, not before
   const std::vector<std::string> change = {"coverage_change.expand.start_date=\"2019-04-01\"",
                                            "coverage_change.expand.medicare.telehealth_covered_urban=1",
                                            "coverage_change.expand.private.telehealth_covered_urban=1"};
-  const Results base = run_scenario({});
-  const Results changed = run_scenario(change);
-  const auto tele_months = [](const Results& r, int m0, int m1) {
+  const Result base = run_scenario({});
+  const Result changed = run_scenario(change);
+  const auto tele_months = [](const Result& r, int m0, int m1) {
     const std::size_t n = r.places.size();
     double sum = 0;
     for (int m = m0; m < m1; ++m)
@@ -285,8 +285,8 @@ TEST_CASE("emergency telepsychiatry exception: lawful out-of-state emergencies, 
   const std::vector<std::string> emergencies = {"exceptions.emergency_share=0.3"};
   auto with = emergencies;
   with.push_back("exceptions.emergency_telepsychiatry_enabled=true");
-  const Results base = run_scenario(emergencies);
-  const Results exc = run_scenario(with);
+  const Result base = run_scenario(emergencies);
+  const Result exc = run_scenario(with);
   CHECK(by_authority(base, Authority::emergency_exception) == 0);
   CHECK(by_authority(exc, Authority::emergency_exception) > 0);
   CHECK(by_authority(exc, Authority::consultation_exception) == 0);

@@ -27,9 +27,9 @@ std::pair<double, double> t_quantiles(std::size_t n) {
 }
 
 
-const Results& shipped(const std::string& name, const std::vector<std::string>& overrides = {},
+const Result& shipped(const std::string& name, const std::vector<std::string>& overrides = {},
                        int reps = replicates) {
-  static std::map<std::string, Results> cache;  // each run once per test binary
+  static std::map<std::string, Result> cache;  // each run once per test binary
   std::string key = name;
   for (const auto& o : overrides) key += " " + o;
   if (auto it = cache.find(key); it != cache.end()) return it->second;
@@ -44,7 +44,7 @@ const Results& shipped(const std::string& name, const std::vector<std::string>& 
   return cache.emplace(key, run(s, o)).first->second;
 }
 
-using PerReplicate = std::function<double(const Results&, int)>;
+using PerReplicate = std::function<double(const Result&, int)>;
 
 struct Paired {
   double mean, half95, half99;
@@ -67,7 +67,7 @@ Paired paired(const std::vector<double>& d) {
 }
 
 /// Reform minus baseline, replicate by replicate.
-Paired paired(const Results& base, const Results& reform, const PerReplicate& f) {
+Paired paired(const Result& base, const Result& reform, const PerReplicate& f) {
   REQUIRE(base.replicates == reform.replicates);
   std::vector<double> d;
   for (int r = 0; r < base.replicates; ++r) d.push_back(f(reform, r) - f(base, r));
@@ -75,7 +75,7 @@ Paired paired(const Results& base, const Results& reform, const PerReplicate& f)
 }
 
 /// A daily metric summed over one month of one replicate, every jurisdiction.
-double month_total(const Results& r, DailyMetric metric, int month, int rep) {
+double month_total(const Result& r, DailyMetric metric, int month, int rep) {
   const auto m = static_cast<std::size_t>(month);
   const int end = month + 1 < r.months ? r.month_start_day[m + 1] : r.days;
   double s = 0;
@@ -85,11 +85,11 @@ double month_total(const Results& r, DailyMetric metric, int month, int rep) {
 }
 
 PerReplicate daily(DailyMetric m) {
-  return [m](const Results& r, int rep) { return r.total(rep, m); };
+  return [m](const Result& r, int rep) { return r.total(rep, m); };
 }
 
 PerReplicate authority(Authority a, int slot = 0) {
-  return [a, slot](const Results& r, int rep) {
+  return [a, slot](const Result& r, int rep) {
     double sum = 0;
     for (int m = 0; m < r.months; ++m)
       for (std::size_t j = 0; j < r.jurisdictions.size(); ++j)
@@ -100,7 +100,7 @@ PerReplicate authority(Authority a, int slot = 0) {
 
 /// Breakdown metric of one payer.
 PerReplicate payer_metric(BreakdownMetric b, Payer payer) {
-  return [b, payer](const Results& r, int rep) {
+  return [b, payer](const Result& r, int rep) {
     const std::size_t S = r.specialties.size(), cells_per_rep = r.breakdown.size() / static_cast<std::size_t>(r.replicates) / breakdown_metric_count;
     const std::size_t per_payer = area_count * S;
     double sum = 0;
@@ -113,7 +113,7 @@ PerReplicate payer_metric(BreakdownMetric b, Payer payer) {
 
 /// Telemedicine encounters whose clinician is in one of `places` (by code).
 PerReplicate tele_from(std::vector<std::string> places) {
-  return [places](const Results& r, int rep) {
+  return [places](const Result& r, int rep) {
     const std::size_t n = r.places.size();
     double sum = 0;
     for (const auto& code : places) {
@@ -130,7 +130,7 @@ PerReplicate tele_from(std::vector<std::string> places) {
 /// Telemedicine encounters across a state line with the patient located in one
 /// of the jurisdictions marked in `into` (or, with `inside = false`, in the others).
 PerReplicate cross_state_into(std::vector<bool> into, bool inside = true) {
-  return [into, inside](const Results& r, int rep) {
+  return [into, inside](const Result& r, int rep) {
     const std::size_t n = r.places.size(), n_us = r.jurisdictions.size();
     double sum = 0;
     for (int m = 0; m < r.months; ++m)
@@ -145,7 +145,7 @@ PerReplicate cross_state_into(std::vector<bool> into, bool inside = true) {
 
 /// Mean days from application to grant over the granted licenses (full and compact).
 PerReplicate days_to_license() {
-  return [](const Results& r, int rep) {
+  return [](const Result& r, int rep) {
     double granted = 0, days = 0;
     for (int m = 0; m < r.months; ++m)
       for (std::size_t j = 0; j < r.jurisdictions.size(); ++j)
@@ -158,7 +158,7 @@ PerReplicate days_to_license() {
   };
 }
 
-double sum_over_replicates(const Results& r, const PerReplicate& f) {
+double sum_over_replicates(const Result& r, const PerReplicate& f) {
   double s = 0;
   for (int rep = 0; rep < r.replicates; ++rep) s += f(r, rep);
   return s;
@@ -192,8 +192,8 @@ bool untouched(const Paired& p, double base_value, double margin) {
 }  // namespace
 
 TEST_CASE("shipped imlc: compact licenses in use, faster licensing, care otherwise within noise") {
-  const Results& base = shipped("state_only");
-  const Results& imlc = shipped("imlc");
+  const Result& base = shipped("state_only");
+  const Result& imlc = shipped("imlc");
   CHECK(sum_over_replicates(imlc, authority(Authority::compact_license)) > 0);
   CHECK_PAIRED(paired(base, imlc, days_to_license()), down);
   CHECK_UNTOUCHED(base, imlc, daily(m_served_in_person), 0.001);
@@ -215,8 +215,8 @@ TEST_CASE("shipped imlc: compact licenses in use, faster licensing, care otherwi
 }
 
 TEST_CASE("shipped telemed_act: more Medicare telemedicine across state lines, other payers within noise") {
-  const Results& base = shipped("state_only");
-  const Results& act = shipped("telemed_act");
+  const Result& base = shipped("state_only");
+  const Result& act = shipped("telemed_act");
   CHECK(sum_over_replicates(act, authority(Authority::telemed_act)) > 0);
   CHECK_PAIRED(paired(base, act, payer_metric(b_served_telehealth_cross_state, Payer::medicare)), up);
   // Other payers gain nothing (Medicare patients may take some of the same
@@ -229,8 +229,8 @@ TEST_CASE("shipped telemed_act: more Medicare telemedicine across state lines, o
 }
 
 TEST_CASE("shipped registration: registrants treat patients in the offering states, not elsewhere") {
-  const Results& base = shipped("state_only");
-  const Results& reg = shipped("registration");
+  const Result& base = shipped("state_only");
+  const Result& reg = shipped("registration");
   CHECK(sum_over_replicates(reg, authority(Authority::registration)) > 0);
   const Scenario sc = test::baseline({"registration.enabled=true"});
   std::vector<bool> offers(reg.jurisdictions.size(), false);
@@ -245,8 +245,8 @@ TEST_CASE("shipped registration: registrants treat patients in the offering stat
 }
 
 TEST_CASE("shipped international_recognition: partner-country clinicians treat US patients, others do not change") {
-  const Results& base = shipped("state_only");
-  const Results& rec = shipped("international_recognition");
+  const Result& base = shipped("state_only");
+  const Result& rec = shipped("international_recognition");
   CHECK(sum_over_replicates(rec, authority(Authority::supervised)) > 0);
   CHECK_PAIRED(paired(base, rec, tele_from({"CAN", "GBR"})), up);
   CHECK_PAIRED(paired(base, rec, daily(m_served_telehealth_international)), up);
@@ -255,8 +255,8 @@ TEST_CASE("shipped international_recognition: partner-country clinicians treat U
 }
 
 TEST_CASE("shipped national_license: national licensees in use, more cross-state telemedicine") {
-  const Results& base = shipped("state_only");
-  const Results& nat = shipped("national_license");
+  const Result& base = shipped("state_only");
+  const Result& nat = shipped("national_license");
   CHECK(sum_over_replicates(nat, authority(Authority::national_license)) > 0);
   CHECK_PAIRED(paired(base, nat, daily(m_served_telehealth_cross_state)), up);
   CHECK_UNTOUCHED(base, nat, daily(m_episodes), 0.001);
@@ -264,8 +264,8 @@ TEST_CASE("shipped national_license: national licensees in use, more cross-state
 
 TEST_CASE("shipped covid_waiver: the waiver itself adds cross-state telemedicine, and stops when it ends") {
   // Against the same 2020-2022 file without the waiver: the coverage change is in both.
-  const Results& base = shipped("covid_waiver", {"waiver.enabled=false"}, waiver_replicates);
-  const Results& waiver = shipped("covid_waiver", {}, waiver_replicates);
+  const Result& base = shipped("covid_waiver", {"waiver.enabled=false"}, waiver_replicates);
+  const Result& waiver = shipped("covid_waiver", {}, waiver_replicates);
   CHECK(sum_over_replicates(waiver, authority(Authority::waiver)) > 0);
   CHECK_PAIRED(paired(base, waiver, daily(m_served_telehealth_cross_state)), up);
   CHECK_UNTOUCHED(base, waiver, daily(m_episodes), 0.001);
@@ -284,8 +284,8 @@ TEST_CASE("shipped covid_waiver: the waiver itself adds cross-state telemedicine
 }
 
 TEST_CASE("shipped combined: every module it switches on is used") {
-  const Results& base = shipped("state_only");
-  const Results& combined = shipped("combined");
+  const Result& base = shipped("state_only");
+  const Result& combined = shipped("combined");
   for (Authority a : {Authority::compact_license, Authority::registration, Authority::waiver,
                       Authority::consultation_exception}) {
     CAPTURE(authority_names[static_cast<std::size_t>(a)]);
@@ -295,7 +295,7 @@ TEST_CASE("shipped combined: every module it switches on is used") {
 }
 
 TEST_CASE("shipped state_only starts in a steady state: month 1 within noise of month 12") {
-  const Results& r = shipped("state_only");
+  const Result& r = shipped("state_only");
   REQUIRE(r.months == 12);
   // January and December have 31 days each. December minus January, replicate
   // by replicate: within the paired 99% interval, and within three Poisson

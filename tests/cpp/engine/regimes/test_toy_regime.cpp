@@ -84,7 +84,7 @@ std::vector<std::string> with_permit(bool on, const std::string& states = "\"MT,
 }
 
 /// Encounters under authority `a` by the patients' home jurisdiction.
-std::vector<double> encounters_under(const Results& r, Authority a) {
+std::vector<double> encounters_under(const Result& r, Authority a) {
   const std::size_t n_auth = authority_labels().size(), n_us = r.jurisdictions.size();
   std::vector<double> out(n_us, 0.0);
   for (std::size_t i = 0; i < r.by_authority.size(); i += 2)

@@ -23,12 +23,12 @@ inline constexpr std::size_t wait_histogram_bins = 512;
 /// memory estimate (engine/resources) counts it.
 inline constexpr std::size_t writer_batch_values = std::size_t{1} << 20;
 
-/// The slots of `Results::by_pathway` for one pathway and month: the boards'
+/// The slots of `Result::by_pathway` for one pathway and month: the boards'
 /// flows of the month (the first three, as boards.hpp's PathwayMetric), then
 /// the stock at its end.
 enum PathwaySlot : std::size_t { ps_applications, ps_granted, ps_days_sum, ps_active, pathway_slot_count };
 
-struct Results {
+struct Result {
   int replicates = 0;
   std::uint64_t patients = 0;    ///< simulated patients (the same in every replicate)
   std::uint64_t clinicians = 0;  ///< simulated clinicians in replicate 0
