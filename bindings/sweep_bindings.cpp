@@ -16,6 +16,8 @@
 #include "sweep/runner.hpp"
 #include "sweep/store.hpp"
 
+#include "bindings.hpp"
+
 namespace py = pybind11;
 
 namespace {

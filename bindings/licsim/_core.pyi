@@ -1,5 +1,5 @@
-"""Types of licsim._core, the compiled engine (bindings/module.cpp, run_bindings.cpp,
-sweep_bindings.cpp). Use the licsim package, not this module. A test
+"""Types of licsim._core, the compiled engine (bindings/module.cpp and one file per area:
+scenario_, result_, run_ and sweep_bindings.cpp). Use the licsim package, not this module. A test
 (tests/python/test_packaging.py) checks that this file names exactly what the module binds."""
 
 from collections.abc import Callable

@@ -9,6 +9,7 @@
 #include <iostream>
 #include <map>
 #include <optional>
+#include <tuple>
 #include <thread>
 
 #include "cli/mpi_sweep.hpp"
@@ -87,60 +88,58 @@ int print_plan(const SweepPlan& plan, const std::vector<int>& points) {
   return invalid ? 3 : 0;
 }
 
-}  // namespace
-
-int cmd_sweep(const std::vector<std::string>& args, const std::atomic<bool>& interrupted,
-              const std::function<void()>& catch_signals) {
-  po::options_description opts("licsim sweep SWEEP.toml -o OUT.h5 [options]");
-  std::string sweep_path, output, shard_text, threads_text = "0";
+/// `licsim sweep`'s command line, parsed and checked.
+struct SweepArgs {
+  std::string sweep_path, output;
   int threads = 0;
+  int shard = 0, shards = 1;
   bool resume = false, force = false, quiet = false, dry_run = false;
+};
+
+/// Parses the options; nullopt after --help.
+std::optional<SweepArgs> parse_sweep_args(const std::vector<std::string>& args) {
+  po::options_description opts("licsim sweep SWEEP.toml -o OUT.h5 [options]");
+  SweepArgs a;
+  std::string shard_text, threads_text = "0";
   opts.add_options()
       ("help,h", "this help")
-      ("output,o", po::value(&output), "sweep file to write (required); work goes to OUT.h5.parts/ until done")
-      ("resume", po::bool_switch(&resume), "finish an interrupted sweep: run only the points not yet done")
-      ("force", po::bool_switch(&force), "overwrite an existing output, or discard an interrupted sweep's work")
+      ("output,o", po::value(&a.output), "sweep file to write (required); work goes to OUT.h5.parts/ until done")
+      ("resume", po::bool_switch(&a.resume), "finish an interrupted sweep: run only the points not yet done")
+      ("force", po::bool_switch(&a.force), "overwrite an existing output, or discard an interrupted sweep's work")
       ("threads", po::value(&threads_text)->default_value("0"), "OpenMP threads per point (0: all cores, shared by ranks)")
       ("shard", po::value(&shard_text), "run only shard i of N (points with index % N == i), then licsim merge")
-      ("dry-run", po::bool_switch(&dry_run), "list the points (scenario, overrides, seed, valid or why not); run nothing")
-      ("quiet,q", po::bool_switch(&quiet), "no progress or summary");
+      ("dry-run", po::bool_switch(&a.dry_run), "list the points (scenario, overrides, seed, valid or why not); run nothing")
+      ("quiet,q", po::bool_switch(&a.quiet), "no progress or summary");
   po::options_description hidden;
-  hidden.add_options()("sweep", po::value(&sweep_path));
-  if (!licsim::cli::parse_options(args, opts, hidden, 1)) return 0;
-  if (sweep_path.empty()) throw UsageError("missing SWEEP.toml (see licsim sweep --help)");
-  if (output.empty() && !dry_run) throw UsageError("missing -o OUT.h5 (see licsim sweep --help)");
-  threads = parse_setting(threads_bounds, threads_text);
-  const auto [shard, shards] = shard_text.empty() ? std::pair{0, 1} : parse_shard(shard_text);
+  hidden.add_options()("sweep", po::value(&a.sweep_path));
+  if (!licsim::cli::parse_options(args, opts, hidden, 1)) return std::nullopt;
+  if (a.sweep_path.empty()) throw UsageError("missing SWEEP.toml (see licsim sweep --help)");
+  if (a.output.empty() && !a.dry_run) throw UsageError("missing -o OUT.h5 (see licsim sweep --help)");
+  a.threads = parse_setting(threads_bounds, threads_text);
+  if (!shard_text.empty()) std::tie(a.shard, a.shards) = parse_shard(shard_text);
+  return a;
+}
 
-  const SweepSpec spec = load_sweep_file(sweep_path);
-  const SweepPlan plan = make_plan(spec);
-  const std::string plan_text = plan_to_toml(plan);
-  const std::string hash = plan_hash(plan_text);
-  const std::vector<int> mine = shard_points(plan, shard, shards);
-  if (dry_run) return print_plan(plan, mine);
+enum SetupState { failed_setup = 0, run_points_now = 1, already_complete = 2 };
 
-  catch_signals();  // from here on, work is kept and a signal stops between points
-  std::optional<MpiSession> mpi;
-  if (launched_by_mpi()) mpi.emplace();
-  const bool lead = !mpi || mpi->rank() == 0;
-  if (threads == 0 && mpi) threads = std::max(1, static_cast<int>(std::thread::hardware_concurrency()) / local_ranks());
-
-  // Rank 0 (or the only process) checks the output and opens the work folder.
-  enum State { failed_setup = 0, run_points_now = 1, already_complete = 2 };
+/// Rank 0 (or the only process) checks the output and opens the work folder; every
+/// rank learns the outcome. Throws UsageError on rank 0 when the output is refused.
+SetupState set_up_output(const SweepArgs& a, const SweepSpec& spec, const SweepPlan& plan,
+                         const std::string& plan_text, const std::string& hash, const std::vector<int>& mine,
+                         std::optional<MpiSession>& mpi, bool lead, std::optional<SweepStore>& store) {
   int state = run_points_now;
-  std::optional<SweepStore> store;
   std::string setup_error;
   if (lead) {
     try {
-      if (resume && !force && already_written(output, plan_text, mine)) {
+      if (a.resume && !a.force && already_written(a.output, plan_text, mine)) {
         state = already_complete;
       } else {
-        remove_stale_temporaries(output);  // sweep files half-written by killed runs
-        std::vector<std::filesystem::path> inputs{sweep_path};
+        remove_stale_temporaries(a.output);  // sweep files half-written by killed runs
+        std::vector<std::filesystem::path> inputs{a.sweep_path};
         inputs.insert(inputs.end(), spec.scenarios.begin(), spec.scenarios.end());
-        check_output_path(output, force, inputs);
-        check_sweep_space(plan, output, mine.size(), mine.size());  // before any work folder exists
-        store.emplace(output, plan_text, resume, force);
+        check_output_path(a.output, a.force, inputs);
+        check_sweep_space(plan, a.output, mine.size(), mine.size());  // before any work folder exists
+        store.emplace(a.output, plan_text, a.resume, a.force);
       }
     } catch (const OutputError& e) {
       setup_error = e.what();
@@ -148,39 +147,90 @@ int cmd_sweep(const std::vector<std::string>& args, const std::atomic<bool>& int
     }
   }
   if (mpi) state = mpi->agree(state, hash);
-  if (state == failed_setup && !lead) return 2;
   if (!setup_error.empty()) throw UsageError(setup_error);
-  if (state == already_complete) {
-    if (!quiet && lead) std::cout << "licsim sweep: " << output << " is already complete\n";
-    return 0;
-  }
+  return static_cast<SetupState>(state);
+}
 
-  std::vector<int> todo = lead ? store->missing(mine) : std::vector<int>{};
-  const bool show = lead && !quiet;
-  if (show)
-    std::cerr << "licsim sweep: " << plan.points.size() << " points"
-              << (shards > 1 ? " (shard " + shard_label(shard, shards) + ": " + std::to_string(mine.size()) + ")" : "")
-              << ", " << mine.size() - todo.size() << " already done, " << todo.size() << " to run"
-              << (mpi ? " on " + std::to_string(mpi->size()) + " ranks" : "") << "\n";
-
-  ProgressBar bar;
-  int failed = 0;
+/// The runner's callbacks: a signal cancels between points, progress on a bar, failures reported.
+SweepRunOptions run_options(const SweepArgs& a, const std::atomic<bool>& interrupted, bool show, bool lead,
+                            ProgressBar& bar, int& failed) {
   SweepRunOptions options;
-  options.threads = threads;
-  options.cancelled = [&] { return interrupted.load(); };
+  options.threads = a.threads;
+  options.cancelled = [&interrupted] { return interrupted.load(); };
   if (show) {
-    options.progress = [&](int done, int total, long day, long days) {
+    options.progress = [&bar](int done, int total, long day, long days) {
       const long unit = std::max(days, 1L);
       bar.update(done * unit + day, static_cast<long>(total) * unit,
                  std::to_string(done) + "/" + std::to_string(total) + " points");
     };
   }
-  options.on_point = [&](int point, const std::string& error) {
+  options.on_point = [&failed, lead](int point, const std::string& error) {
     if (error.empty()) return;
     ++failed;
     if (lead) std::cerr << "\nlicsim sweep: point " << point << " failed: " << error << "\n";
   };
+  return options;
+}
 
+/// The closing summary; exit 3 when some point failed.
+int report_sweep(const SweepArgs& a, const std::vector<PointSource>& sources, std::size_t run_now, double seconds) {
+  int failed_total = 0;
+  for (const auto& s : sources) failed_total += s.ok ? 0 : 1;
+  if (!a.quiet) {
+    std::cout << "licsim sweep: " << sources.size() - failed_total << " of " << sources.size() << " points ok";
+    if (run_now > 0)
+      std::cout << ", " << run_now << " run in " << std::fixed << std::setprecision(1) << seconds << " s ("
+                << std::setprecision(1) << 60.0 * static_cast<double>(run_now) / std::max(seconds, 1e-9)
+                << " points/min)";
+    std::cout << "\nwrote " << a.output << "\n";
+  }
+  if (failed_total > 0) {
+    std::cerr << "licsim sweep: " << failed_total << " point(s) failed; see points/status and points/error in "
+              << a.output << "\n";
+    return 3;
+  }
+  return 0;
+}
+
+}  // namespace
+
+int cmd_sweep(const std::vector<std::string>& args, const std::atomic<bool>& interrupted,
+              const std::function<void()>& catch_signals) {
+  const auto parsed = parse_sweep_args(args);
+  if (!parsed) return 0;
+  SweepArgs a = *parsed;
+  const SweepSpec spec = load_sweep_file(a.sweep_path);
+  const SweepPlan plan = make_plan(spec);
+  const std::string plan_text = plan_to_toml(plan);
+  const std::string hash = plan_hash(plan_text);
+  const std::vector<int> mine = shard_points(plan, a.shard, a.shards);
+  if (a.dry_run) return print_plan(plan, mine);
+
+  catch_signals();  // from here on, work is kept and a signal stops between points
+  std::optional<MpiSession> mpi;
+  if (launched_by_mpi()) mpi.emplace();
+  const bool lead = !mpi || mpi->rank() == 0;
+  if (a.threads == 0 && mpi) a.threads = std::max(1, static_cast<int>(std::thread::hardware_concurrency()) / local_ranks());
+
+  std::optional<SweepStore> store;
+  const SetupState state = set_up_output(a, spec, plan, plan_text, hash, mine, mpi, lead, store);
+  if (state == failed_setup) return 2;  // the other ranks: rank 0 has said why
+  if (state == already_complete) {
+    if (!a.quiet && lead) std::cout << "licsim sweep: " << a.output << " is already complete\n";
+    return 0;
+  }
+
+  std::vector<int> todo = lead ? store->missing(mine) : std::vector<int>{};
+  const bool show = lead && !a.quiet;
+  if (show)
+    std::cerr << "licsim sweep: " << plan.points.size() << " points"
+              << (a.shards > 1 ? " (shard " + shard_label(a.shard, a.shards) + ": " + std::to_string(mine.size()) + ")" : "")
+              << ", " << mine.size() - todo.size() << " already done, " << todo.size() << " to run"
+              << (mpi ? " on " + std::to_string(mpi->size()) + " ranks" : "") << "\n";
+
+  ProgressBar bar;
+  int failed = 0;
+  const SweepRunOptions options = run_options(a, interrupted, show, lead, bar, failed);
   const auto start = std::chrono::steady_clock::now();
   try {
     if (mpi) mpi->run(plan, hash, lead ? &*store : nullptr, todo, options);
@@ -196,24 +246,9 @@ int cmd_sweep(const std::vector<std::string>& args, const std::atomic<bool>& int
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
   const auto sources = store->sources(mine);
-  write_sweep_file(output, plan, plan_text, spec.text, sources, shard_label(shard, shards), /*force=*/true);
+  write_sweep_file(a.output, plan, plan_text, spec.text, sources, shard_label(a.shard, a.shards), /*force=*/true);
   store->remove();
-  int failed_total = 0;
-  for (const auto& s : sources) failed_total += s.ok ? 0 : 1;
-  if (!quiet) {
-    std::cout << "licsim sweep: " << sources.size() - failed_total << " of " << sources.size() << " points ok";
-    if (!todo.empty())
-      std::cout << ", " << todo.size() << " run in " << std::fixed << std::setprecision(1) << seconds << " s ("
-                << std::setprecision(1) << 60.0 * static_cast<double>(todo.size()) / std::max(seconds, 1e-9)
-                << " points/min)";
-    std::cout << "\nwrote " << output << "\n";
-  }
-  if (failed_total > 0) {
-    std::cerr << "licsim sweep: " << failed_total << " point(s) failed; see points/status and points/error in "
-              << output << "\n";
-    return 3;
-  }
-  return 0;
+  return report_sweep(a, sources, todo.size(), seconds);
 }
 
 int cmd_merge(const std::vector<std::string>& args) {

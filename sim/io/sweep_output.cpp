@@ -529,19 +529,13 @@ bool is_point_file(const fs::path& path, const std::string& hash, int point) {
   return read_attr_text(file, "sweep_plan_hash") == hash && read_attr_int(file, "sweep_point") == point;
 }
 
-void write_sweep_file(const fs::path& path, const SweepPlan& plan, const std::string& plan_text,
-                      const std::string& sweep_file_text, const std::vector<PointSource>& sources,
-                      const std::string& shard, bool force) {
-  std::vector<fs::path> inputs;
-  for (const auto& s : sources) inputs.push_back(s.file);
-  check_output_path(path, force, inputs);
-  remove_stale_temporaries(path);  // left by a killed merge or sweep
-  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+namespace {
 
-  // Layout from the first finished point; the widest integer type any point needs.
+/// The groups and variables of the finished points, from the first one, with the widest
+/// integer type any point needs; `records` gets each point's record, `days` its length.
+std::vector<GroupSpec> stacked_layout(const std::vector<PointSource>& sources, std::vector<PointRecord>& records,
+                                      int& days) {
   std::vector<GroupSpec> layout;
-  std::vector<PointRecord> records(sources.size());
-  int days = plan.settings.run.days;
   for (std::size_t i = 0; i < sources.size(); ++i) {
     if (!sources[i].ok) continue;
     Handle file(open_file(sources[i].file, FileOrigin::checked_or_own), H5Fclose, sources[i].file.string());
@@ -564,100 +558,140 @@ void write_sweep_file(const fs::path& path, const SweepPlan& plan, const std::st
             for (const auto& ov : og.vars)
               if (ov.name == v.name) v.wide = v.wide || ov.wide;
   }
-  // Data files shared by every point go to the root; those that differ, per point.
+  return layout;
+}
+
+/// Data files shared by every finished point (they go to the root) and the names of
+/// those that differ between points (stored per point).
+struct DataFileSplit {
   std::map<std::string, std::string> common;
   std::vector<std::string> varying;
-  {
-    std::map<std::string, int> seen;
-    int ok = 0;
-    for (std::size_t i = 0; i < sources.size(); ++i) {
-      if (!sources[i].ok) continue;
-      ++ok;
-      for (const auto& [name, text] : records[i].data_files) {
-        if (!common.count(name) && !seen.count(name)) common[name] = text;
-        else if (common.count(name) && common[name] != text) common.erase(name), varying.push_back(name);
-        ++seen[name];
+};
+
+DataFileSplit split_data_files(const std::vector<PointSource>& sources, const std::vector<PointRecord>& records) {
+  DataFileSplit out;
+  auto& common = out.common;
+  auto& varying = out.varying;
+  std::map<std::string, int> seen;
+  int ok = 0;
+  for (std::size_t i = 0; i < sources.size(); ++i) {
+    if (!sources[i].ok) continue;
+    ++ok;
+    for (const auto& [name, text] : records[i].data_files) {
+      if (!common.count(name) && !seen.count(name)) common[name] = text;
+      else if (common.count(name) && common[name] != text) common.erase(name), varying.push_back(name);
+      ++seen[name];
+    }
+  }
+  for (const auto& [name, n] : seen)
+    if (n != ok && common.erase(name)) varying.push_back(name);
+  std::sort(varying.begin(), varying.end());
+  varying.erase(std::unique(varying.begin(), varying.end()), varying.end());
+  return out;
+}
+
+/// The root attributes: what the sweep is and the settings every point ran with.
+void write_sweep_attributes(hid_t file, const SweepPlan& plan, const std::string& plan_text,
+                            const std::string& sweep_file_text, const std::string& shard, int days,
+                            const std::map<std::string, std::string>& common_data_files) {
+  attr_string(file, "licsim_version", version);
+  attr_string(file, "licsim_file", "sweep");
+  attr_scalar(file, output_format_attribute, static_cast<std::int32_t>(output_format_version), H5T_STD_I32LE);
+  attr_string(file, "sweep_plan_toml", plan_text);
+  attr_string(file, "sweep_plan_hash", plan_hash(plan_text));
+  attr_string(file, "sweep_file", plan.file);
+  attr_string(file, "sweep_file_toml", sweep_file_text);
+  attr_string(file, "sweep_name", plan.settings.name);
+  attr_string(file, "shard", shard);
+  attr_scalar(file, "seed", plan.settings.run.seed, H5T_STD_U64LE);
+  attr_scalar(file, "replicates", static_cast<std::int32_t>(plan.settings.run.replicates), H5T_STD_I32LE);
+  attr_scalar(file, "scale", plan.settings.run.scale, H5T_IEEE_F64LE);
+  attr_scalar(file, "days", static_cast<std::int32_t>(days), H5T_STD_I32LE);
+  attr_scalar(file, "points_in_plan", static_cast<std::int32_t>(plan.points.size()), H5T_STD_I32LE);
+  attr_string(file, "created_utc", created_utc_now());
+  attr_string(file, "Conventions", "CF-1.8");
+  for (const auto& [name, text] : common_data_files) attr_string(file, name, text);
+}
+
+/// Every group of the layout with each variable stacked along `point`, then each finished
+/// point's slice copied in. The datasets stay open until every point is copied.
+void write_stacked_groups(hid_t file, const SweepPlan& plan, const std::vector<PointSource>& sources,
+                          const std::vector<GroupSpec>& layout) {
+  const std::string coords = coordinates_attribute(plan);
+  std::vector<std::vector<hid_t>> datasets;  // [group][var]
+  std::vector<hid_t> open_ids;
+  const auto keep = [&](hid_t id) {
+    open_ids.push_back(id);
+    return id;
+  };
+  try {
+    for (const auto& g : layout) {
+      Handle gcpl(group_plist(), H5Pclose, "group properties");
+      Handle group(H5Gcreate2(file, g.name.c_str(), H5P_DEFAULT, gcpl, H5P_DEFAULT), H5Gclose, g.name);
+      attr_string(group, "description", g.description + ", stacked along point");
+      std::map<std::string, hid_t> scales;
+      scales["point"] = keep(point_dimension(group, sources));
+      for (const auto& sc : g.scales) {
+        write_scale(group, sc, scales);
+        keep(scales[sc.name]);
+      }
+      write_coordinates(group, scales["point"], plan, sources);
+      datasets.emplace_back();
+      for (const auto& v : g.vars) {
+        const hid_t dset = keep(create_stacked(group, v, sources.size()));
+        check(H5DSattach_scale(dset, scales.at("point"), 0), "dimensions of " + v.name);
+        for (std::size_t d = 0; d < v.dims.size(); ++d) {
+          if (!scales.count(v.dims[d])) throw OutputError(v.name + ": dimension " + v.dims[d] + " has no scale");
+          check(H5DSattach_scale(dset, scales.at(v.dims[d]), static_cast<unsigned>(d + 1)),
+                "dimensions of " + v.name);
+        }
+        for (const auto& [k, val] : v.attrs) attr_string(dset, k, val);
+        attr_string(dset, "coordinates", coords);
+        datasets.back().push_back(dset);
       }
     }
-    for (const auto& [name, n] : seen)
-      if (n != ok && common.erase(name)) varying.push_back(name);
-    std::sort(varying.begin(), varying.end());
-    varying.erase(std::unique(varying.begin(), varying.end()), varying.end());
+    for (std::size_t i = 0; i < sources.size(); ++i) {
+      if (!sources[i].ok) continue;
+      Handle src(open_file(sources[i].file, FileOrigin::checked_or_own), H5Fclose, sources[i].file.string());
+      try {
+        for (std::size_t g = 0; g < layout.size(); ++g)
+          for (std::size_t v = 0; v < layout[g].vars.size(); ++v)
+            copy_slice(src, sources[i].slot, layout[g], layout[g].vars[v], datasets[g][v], i);
+      } catch (const OutputError& e) {
+        throw OutputError(sources[i].file.string() + ": " + e.what());
+      }
+    }
+  } catch (...) {
+    for (hid_t id : open_ids) H5Dclose(id);
+    throw;
   }
+  for (hid_t id : open_ids) H5Dclose(id);
+}
+
+}  // namespace
+
+void write_sweep_file(const fs::path& path, const SweepPlan& plan, const std::string& plan_text,
+                      const std::string& sweep_file_text, const std::vector<PointSource>& sources,
+                      const std::string& shard, bool force) {
+  std::vector<fs::path> inputs;
+  for (const auto& s : sources) inputs.push_back(s.file);
+  check_output_path(path, force, inputs);
+  remove_stale_temporaries(path);  // left by a killed merge or sweep
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+
+  std::vector<PointRecord> records(sources.size());
+  int days = plan.settings.run.days;
+  const std::vector<GroupSpec> layout = stacked_layout(sources, records, days);
+  const DataFileSplit data_files = split_data_files(sources, records);
 
   const fs::path tmp = temporary_beside(path);
   try {
     {
       Handle fcpl(sealed_file_plist(), H5Pclose, "file properties");
       Handle file(H5Fcreate(tmp.c_str(), H5F_ACC_TRUNC, fcpl, H5P_DEFAULT), H5Fclose, tmp.string());
-      attr_string(file, "licsim_version", version);
-      attr_string(file, "licsim_file", "sweep");
-      attr_scalar(file, output_format_attribute, static_cast<std::int32_t>(output_format_version), H5T_STD_I32LE);
-      attr_string(file, "sweep_plan_toml", plan_text);
-      attr_string(file, "sweep_plan_hash", plan_hash(plan_text));
-      attr_string(file, "sweep_file", plan.file);
-      attr_string(file, "sweep_file_toml", sweep_file_text);
-      attr_string(file, "sweep_name", plan.settings.name);
-      attr_string(file, "shard", shard);
-      attr_scalar(file, "seed", plan.settings.run.seed, H5T_STD_U64LE);
-      attr_scalar(file, "replicates", static_cast<std::int32_t>(plan.settings.run.replicates), H5T_STD_I32LE);
-      attr_scalar(file, "scale", plan.settings.run.scale, H5T_IEEE_F64LE);
-      attr_scalar(file, "days", static_cast<std::int32_t>(days), H5T_STD_I32LE);
-      attr_scalar(file, "points_in_plan", static_cast<std::int32_t>(plan.points.size()), H5T_STD_I32LE);
-      attr_string(file, "created_utc", created_utc_now());
-      attr_string(file, "Conventions", "CF-1.8");
-      for (const auto& [name, text] : common) attr_string(file, name, text);
-      write_points_group(file, plan, sources, records, varying);
-
-      const std::string coords = coordinates_attribute(plan);
-      std::vector<std::vector<hid_t>> datasets;  // [group][var], open until every point is copied
-      std::vector<hid_t> open_ids;
-      const auto keep = [&](hid_t id) {
-        open_ids.push_back(id);
-        return id;
-      };
-      try {
-        for (const auto& g : layout) {
-          Handle gcpl(group_plist(), H5Pclose, "group properties");
-          Handle group(H5Gcreate2(file, g.name.c_str(), H5P_DEFAULT, gcpl, H5P_DEFAULT), H5Gclose, g.name);
-          attr_string(group, "description", g.description + ", stacked along point");
-          std::map<std::string, hid_t> scales;
-          scales["point"] = keep(point_dimension(group, sources));
-          for (const auto& sc : g.scales) {
-            write_scale(group, sc, scales);
-            keep(scales[sc.name]);
-          }
-          write_coordinates(group, scales["point"], plan, sources);
-          datasets.emplace_back();
-          for (const auto& v : g.vars) {
-            const hid_t dset = keep(create_stacked(group, v, sources.size()));
-            check(H5DSattach_scale(dset, scales.at("point"), 0), "dimensions of " + v.name);
-            for (std::size_t d = 0; d < v.dims.size(); ++d) {
-              if (!scales.count(v.dims[d])) throw OutputError(v.name + ": dimension " + v.dims[d] + " has no scale");
-              check(H5DSattach_scale(dset, scales.at(v.dims[d]), static_cast<unsigned>(d + 1)),
-                    "dimensions of " + v.name);
-            }
-            for (const auto& [k, val] : v.attrs) attr_string(dset, k, val);
-            attr_string(dset, "coordinates", coords);
-            datasets.back().push_back(dset);
-          }
-        }
-        for (std::size_t i = 0; i < sources.size(); ++i) {
-          if (!sources[i].ok) continue;
-          Handle src(open_file(sources[i].file, FileOrigin::checked_or_own), H5Fclose, sources[i].file.string());
-          try {
-            for (std::size_t g = 0; g < layout.size(); ++g)
-              for (std::size_t v = 0; v < layout[g].vars.size(); ++v)
-                copy_slice(src, sources[i].slot, layout[g], layout[g].vars[v], datasets[g][v], i);
-          } catch (const OutputError& e) {
-            throw OutputError(sources[i].file.string() + ": " + e.what());
-          }
-        }
-      } catch (...) {
-        for (hid_t id : open_ids) H5Dclose(id);
-        throw;
-      }
-      for (hid_t id : open_ids) H5Dclose(id);
+      write_sweep_attributes(file, plan, plan_text, sweep_file_text, shard, days, data_files.common);
+      write_points_group(file, plan, sources, records, data_files.varying);
+      write_stacked_groups(file, plan, sources, layout);
       check(H5Fflush(file, H5F_SCOPE_GLOBAL), tmp.string());
     }
     seal_file(tmp, output_format_version);

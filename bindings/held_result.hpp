@@ -1,6 +1,6 @@
 #pragma once
-// licsim._core.Result (HeldResult here): a finished run held in memory. module.cpp makes one
-// (`_core.run`); run_bindings.cpp binds its arrays, variables and dimensions
+// licsim._core.Result (HeldResult here): a finished run held in memory. run_bindings.cpp makes one
+// (`_core.run`); result_bindings.cpp binds its arrays, variables and dimensions
 // from the output schema (sim/engine/output_schema.hpp).
 #include <pybind11/pybind11.h>
 
@@ -13,7 +13,3 @@ struct HeldResult {
   licsim::Result result;
   licsim::OutputMetadata meta;
 };
-
-/// Binds HeldResult as _core.Result, the output schema (`_core.output_schema`) and the vocabularies
-/// that label the arrays.
-void bind_run(pybind11::module_& m);
