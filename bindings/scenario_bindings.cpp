@@ -87,4 +87,7 @@ void bind_scenario(py::module_& m) {
         "A copy of the scenario with (key, TOML value) pairs applied, checked like --set.");
   m.def("finalize", &finalize, py::arg("scenario"),
         "Complete a scenario in place (data files, completeness, whole-scenario checks); returns notes.");
+  m.def("ineffective_key_warnings", &licsim::ineffective_key_warnings, py::arg("scenario"), py::arg("keys"),
+        "For each of `keys` that belongs to a regime the finalized scenario leaves switched off: a warning "
+        "that its value changes nothing.");
 }

@@ -29,7 +29,14 @@ from ._core import (
 )
 from .result import DAILY_METRICS, GROUPS, Result
 from .runner import resolved_scenario, run, run_to_file
-from .scenario import SCENARIOS_DIR, Scenario, available_scenarios, scenario_path, to_toml_value
+from .scenario import (
+    SCENARIOS_DIR,
+    IneffectiveOverrideWarning,
+    Scenario,
+    available_scenarios,
+    scenario_path,
+    to_toml_value,
+)
 from .sweep import SweepReport, load_sweep, sweep
 from .calibrate import Calibration, calibrate, evaluate, load_targets  # noqa: E402  (licsim.calibrate: the function)
 
@@ -46,6 +53,7 @@ __all__ = [
     "OutputError",
     "UsageError",
     "Scenario",
+    "IneffectiveOverrideWarning",
     "Result",
     "run",
     "run_to_file",

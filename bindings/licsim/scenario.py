@@ -6,6 +6,7 @@ import copy
 import math
 import os
 import tomllib
+import warnings
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any, Union
@@ -33,6 +34,20 @@ def scenario_path(name: str) -> Path:
     if not file.is_file():
         raise FileNotFoundError(f"no shipped scenario {name!r} (have: {', '.join(available_scenarios())})")
     return file
+
+
+def _file_or_shipped(source: PathLike) -> PathLike:
+    """``source`` itself when it is a file or looks like a path; else the shipped scenario of
+    that name (``"imlc"``), as ``licsim run imlc`` reads it."""
+    text = os.fspath(source)
+    if os.path.exists(text) or os.sep in text or "/" in text:
+        return source
+    stem = text.removesuffix(".toml")
+    return scenario_path(stem) if stem in available_scenarios() else source
+
+
+class IneffectiveOverrideWarning(UserWarning):
+    """An override of a key whose regime module the scenario leaves switched off."""
 
 
 def available_scenarios() -> list[str]:
@@ -155,7 +170,7 @@ class Scenario:
         elif isinstance(source, str) and _looks_like_toml(source):
             raw = _core.load_string(source, STRING_ORIGIN, os.fspath(base_dir or os.getcwd()))
         elif isinstance(source, (str, os.PathLike)):
-            raw = _core.load_file(os.fspath(source))
+            raw = _core.load_file(os.fspath(_file_or_shipped(source)))
         else:
             raise TypeError(
                 f"a scenario is a file path, TOML text, a dict or a licsim.Scenario, not {type(source).__name__}"
@@ -163,10 +178,13 @@ class Scenario:
         self._set(raw, overrides)
 
     def _set(self, raw: _core.Scenario, overrides: Mapping[str, Any] | None) -> None:
-        if overrides:
-            raw = _core.with_values(raw, _assignments(overrides, OVERRIDE_ORIGIN), OVERRIDE_ORIGIN)
+        assignments = _assignments(overrides, OVERRIDE_ORIGIN) if overrides else []
+        if assignments:
+            raw = _core.with_values(raw, assignments, OVERRIDE_ORIGIN)
         scenario = copy.copy(raw)
         self._notes = tuple(_core.finalize(scenario))
+        for message in _core.ineffective_key_warnings(scenario, [key for key, _ in assignments]):
+            warnings.warn(f"override {message}", IneffectiveOverrideWarning, stacklevel=3)
         self._raw, self._scenario = raw, scenario
 
     @classmethod

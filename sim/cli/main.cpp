@@ -12,10 +12,12 @@
 #include <filesystem>
 #include <iomanip>
 #include <iostream>
+#include <optional>
 #include <sstream>
 
 #include "cli/options.hpp"
 #include "cli/progress_bar.hpp"
+#include "cli/shipped_scenarios.hpp"
 #include "cli/sweep_command.hpp"
 #include "core/errors.hpp"
 #include "core/version.hpp"
@@ -28,6 +30,9 @@
 #include "io/output_checks.hpp"
 #include "scenario/parameter_docs.hpp"
 #include "io/scenario_file.hpp"
+#include "io/sweep_file.hpp"
+#include "scenario/parameter_spec.hpp"
+#include "sweep/plan.hpp"
 
 namespace po = boost::program_options;
 
@@ -38,12 +43,12 @@ extern "C" void on_signal(int) { interrupted = true; }
 
 constexpr const char* usage_text =
     "usage: licsim <command> [options]\n\n"
-    "commands:\n"
+    "commands (SCENARIO: a file, or a shipped scenario's name: imlc, us_2020, ...):\n"
     "  run SCENARIO.toml -o OUT.h5   simulate and write HDF5 (licsim run --help)\n"
     "  sweep SWEEP.toml -o OUT.h5    run every point of a sweep (licsim sweep --help)\n"
     "  merge -o OUT.h5 SHARD.h5...   join the shards of a sweep run with --shard\n"
-    "  validate SCENARIO.toml        check a scenario and its data files\n"
-    "  params [--markdown]           list every scenario key with unit, meaning, source\n"
+    "  validate SCENARIO.toml        check a scenario (or a sweep file) and its data files\n"
+    "  params [FILTER] [--markdown]  list scenario keys: unit, meaning, source, baseline value\n"
     "  schema [--markdown] [GROUP]   list every output variable with dimensions, units, meaning\n\n"
     "options:\n"
     "  -h [ --help ]                 this help\n"
@@ -85,16 +90,29 @@ std::uint64_t parse_seed(const std::string& text) {
 
 std::vector<std::string> notes;  // explanations of module combinations from the last load
 
+/// The key of a --set assignment (what precedes '=', trimmed).
+std::string override_key(const std::string& assignment) {
+  std::string key = assignment.substr(0, assignment.find('='));
+  key.erase(0, key.find_first_not_of(" \t"));
+  key.erase(key.find_last_not_of(" \t") + 1);
+  return key;
+}
+
 licsim::Scenario load(const std::string& path, const std::vector<std::string>& overrides) {
   auto scenario = licsim::load_scenario_file(path);
   for (const auto& o : overrides) licsim::apply_override(scenario, o);
   licsim::finalize_scenario(scenario);
   notes = licsim::check_scenario(scenario);  // everything a run would check, before any work
+  std::vector<std::string> keys;
+  for (const auto& o : overrides) keys.push_back(override_key(o));
+  for (const auto& w : licsim::ineffective_key_warnings(scenario, keys))
+    std::cerr << "licsim: warning: --set " << licsim::printable(w, 0) << "\n";
   return scenario;
 }
 
 int cmd_run(const std::vector<std::string>& args) {
-  po::options_description opts("licsim run SCENARIO.toml -o OUT.h5 [options]");
+  po::options_description opts("licsim run SCENARIO.toml -o OUT.h5 [options]\n"
+                              "SCENARIO: a file, or the name of a shipped scenario (imlc, us_2020, ...)");
   std::string scenario_path, output;
   std::vector<std::string> overrides;
   licsim::RunOptions run;
@@ -124,6 +142,7 @@ int cmd_run(const std::vector<std::string>& args) {
   if (scenario_path.empty()) throw licsim::UsageError("missing SCENARIO.toml (see licsim run --help)");
   if (output.empty()) throw licsim::UsageError("missing -o OUT.h5 (see licsim run --help)");
   licsim::validate(run);
+  scenario_path = licsim::cli::resolve_scenario_argument(scenario_path).string();  // "imlc": the shipped one
   const auto scenario = load(scenario_path, overrides);
   try {
     licsim::check_output(output, force, scenario, run);  // folder, --force, free space for the estimated size
@@ -154,17 +173,39 @@ int cmd_run(const std::vector<std::string>& args) {
   return 0;
 }
 
-int cmd_validate(const std::vector<std::string>& args) {
-  if (args.size() == 1 && (args[0] == "--help" || args[0] == "-h")) {
-    std::cout << "usage: licsim validate SCENARIO.toml\n";
-    return 0;
-  }
-  if (args.size() != 1) {
-    std::cerr << "usage: licsim validate SCENARIO.toml\n";
+/// `licsim validate SWEEP.toml`: every point's scenario, as `licsim sweep --dry-run` checks it.
+int validate_sweep(const std::string& path) {
+  const auto spec = licsim::load_sweep_file(path);
+  const auto plan = licsim::make_plan(spec);
+  const int invalid = licsim::cli::check_sweep_points(plan, std::cerr);
+  if (invalid) {
+    std::cerr << "licsim: " << path << ": " << invalid << " of " << plan.points.size() << " point(s) would fail\n";
     return 2;
   }
-  const auto scenario = load(args[0], {});
-  std::cout << args[0] << ": ok (" << scenario.values().size() << " keys, "
+  std::cout << path << ": ok (sweep '" << plan.settings.name << "', " << plan.points.size() << " points over "
+            << spec.scenarios.size() << " scenario(s), " << plan.settings.run.replicates << " replicate(s) each)\n";
+  return 0;
+}
+
+int cmd_validate(const std::vector<std::string>& args) {
+  po::options_description opts("licsim validate SCENARIO.toml [--set key=value ...]\n"
+                               "SCENARIO: a scenario file, a shipped scenario's name or a sweep file");
+  std::string path;
+  std::vector<std::string> overrides;
+  opts.add_options()
+      ("help,h", "this help")
+      ("set", po::value(&overrides)->composing(), "override a scenario key: --set key=value");
+  po::options_description hidden;
+  hidden.add_options()("scenario", po::value(&path));
+  if (!licsim::cli::parse_options(args, opts, hidden, 1)) return 0;
+  if (path.empty()) throw licsim::UsageError("missing SCENARIO.toml (see licsim validate --help)");
+  path = licsim::cli::resolve_scenario_argument(path).string();
+  if (licsim::is_sweep_file(path)) {
+    if (!overrides.empty()) throw licsim::UsageError(path + " is a sweep file: --set applies to scenarios only");
+    return validate_sweep(path);
+  }
+  const auto scenario = load(path, overrides);
+  std::cout << path << ": ok (" << scenario.values().size() << " keys, "
             << scenario.places.us.size() << " jurisdictions, " << scenario.places.foreign.size()
             << " foreign locations)\n";
   for (const auto& note : notes) std::cout << "note: " << note << "\n";
@@ -172,12 +213,47 @@ int cmd_validate(const std::vector<std::string>& args) {
 }
 
 int cmd_params(const std::vector<std::string>& args) {
-  if (args.size() > 1 || (args.size() == 1 && args[0] != "--markdown")) {
-    std::cerr << "usage: licsim params [--markdown]\n";
+  constexpr const char* usage = "usage: licsim params [--markdown] [FILTER]\n"
+                                "  lists the scenario keys whose name contains FILTER, with the values of the\n"
+                                "  shipped baseline (scenarios/state_only.toml) and where each is set\n";
+  bool markdown = false;
+  std::string filter;
+  bool have_filter = false;
+  for (const auto& arg : args) {
+    if (arg == "-h" || arg == "--help") {
+      std::cout << usage;
+      return 0;
+    }
+    if (arg == "--markdown" && !markdown) markdown = true;
+    else if (!have_filter && !arg.starts_with("-")) filter = arg, have_filter = true;
+    else {
+      std::cerr << usage;
+      return 2;
+    }
+  }
+  if (markdown) {
+    if (have_filter) {
+      std::cerr << "licsim params: --markdown writes the whole dictionary (docs/parameters.md); no FILTER\n";
+      return 2;
+    }
+    std::cout << licsim::parameter_markdown();
+    return 0;
+  }
+  std::optional<licsim::Scenario> baseline;
+  try {
+    baseline = licsim::load_scenario_file(licsim::cli::resolve_scenario_argument("state_only"));
+  } catch (const licsim::Error&) {
+    std::cerr << "licsim params: the shipped baseline was not found; values not shown (set LICSIM_SCENARIOS)\n";
+  }
+  const std::string listing = licsim::parameter_listing(filter, baseline ? &*baseline : nullptr);
+  if (listing.empty()) {
+    std::cerr << "licsim params: no key contains '" << licsim::printable(filter) << "'";
+    const auto near = licsim::nearest_key(filter);
+    if (!near.empty()) std::cerr << " (did you mean " << near << "?)";
+    std::cerr << "\n";
     return 2;
   }
-  const bool markdown = args.size() == 1;
-  std::cout << (markdown ? licsim::parameter_markdown() : licsim::parameter_listing());
+  std::cout << listing;
   return 0;
 }
 

@@ -16,6 +16,7 @@
 #include "cli/options.hpp"
 #include "cli/progress_bar.hpp"
 #include "core/errors.hpp"
+#include "engine/scenario_check.hpp"
 #include "io/hdf5_writer.hpp"
 #include "io/output_checks.hpp"
 #include "io/sweep_file.hpp"
@@ -66,23 +67,41 @@ bool already_written(const fs::path& output, const std::string& plan_text, const
   return true;
 }
 
+/// Overrides that change nothing, once per warning, with the points concerned.
+void report_ineffective(const std::map<std::string, std::vector<int>>& ineffective, std::size_t points,
+                        std::ostream& err) {
+  for (const auto& [warning, at] : ineffective) {
+    err << "licsim: warning: at " << at.size() << " of " << points << " points (";
+    for (std::size_t i = 0; i < at.size() && i < 10; ++i) err << (i ? " " : "") << at[i];
+    err << (at.size() > 10 ? " ...): " : "): ") << printable(warning, 0) << "\n";
+  }
+}
+
 /// `--dry-run`: every point of the shard with its scenario, overrides, seed and
 /// whether its scenario is valid. Exit 3 when some would fail.
 int print_plan(const SweepPlan& plan, const std::vector<int>& points) {
   int invalid = 0;
+  std::map<std::string, std::vector<int>> ineffective;
   std::cout << "point  scenario  seed  overrides  -> check\n";
   for (int i : points) {
     const auto& p = plan.points[static_cast<std::size_t>(i)];
     std::cout << i << "  " << p.label << "  " << p.seed << " ";
-    for (const auto& [key, value] : p.overrides) std::cout << " " << key << "=" << describe(value);
+    std::vector<std::string> keys;
+    for (const auto& [key, value] : p.overrides) {
+      std::cout << " " << key << "=" << describe(value);
+      keys.push_back(key);
+    }
     try {
-      point_scenario(plan, i);
+      const auto scenario = point_scenario(plan, i);
+      for (const auto& w : ineffective_key_warnings(scenario, keys)) ineffective[w].push_back(i);
       std::cout << "  -> ok\n";
     } catch (const Error& e) {
       ++invalid;
       std::cout << "  -> would fail: " << e.what() << "\n";
     }
   }
+  std::cout.flush();
+  report_ineffective(ineffective, points.size(), std::cerr);
   std::cout << points.size() << " point(s), " << invalid << " would fail; " << plan.settings.run.replicates
             << " replicate(s) each, scale " << plan.settings.run.scale << "\n";
   return invalid ? 3 : 0;
@@ -193,6 +212,23 @@ int report_sweep(const SweepArgs& a, const std::vector<PointSource>& sources, st
 }
 
 }  // namespace
+
+int check_sweep_points(const SweepPlan& plan, std::ostream& err) {
+  int invalid = 0;
+  std::map<std::string, std::vector<int>> ineffective;  // warning -> the points it applies to
+  for (const auto& p : plan.points) {
+    try {
+      const auto scenario = point_scenario(plan, p.index);
+      std::vector<std::string> keys;
+      for (const auto& [key, value] : p.overrides) keys.push_back(key);
+      for (const auto& w : ineffective_key_warnings(scenario, keys)) ineffective[w].push_back(p.index);
+    } catch (const Error& e) {
+      if (++invalid <= 10) err << "licsim: point " << p.index << " would fail: " << printable(e.what(), 0) << "\n";
+    }
+  }
+  report_ineffective(ineffective, plan.points.size(), err);
+  return invalid;
+}
 
 int cmd_sweep(const std::vector<std::string>& args, const std::atomic<bool>& interrupted,
               const std::function<void()>& catch_signals) {

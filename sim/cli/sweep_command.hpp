@@ -5,9 +5,18 @@
 #include <atomic>
 #include <string>
 #include <functional>
+#include <iosfwd>
 #include <vector>
 
+#include "scenario/sweep_plan.hpp"
+
 namespace licsim::cli {
+
+/// Builds every point's scenario as a run would; writes to `err` why each failing one
+/// fails (the first 10) and, once per warning, the overrides that change nothing (a key
+/// of a regime a point's scenario leaves off) with the points concerned. Returns the
+/// number of failing points.
+int check_sweep_points(const SweepPlan& plan, std::ostream& err);
 
 /// `catch_signals` is called when the sweep starts making work worth keeping
 /// (its work folder): from then on SIGINT and SIGTERM set `interrupted` and the

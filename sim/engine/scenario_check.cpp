@@ -36,3 +36,23 @@ std::vector<std::string> check_scenario(const Scenario& sc) {
 }
 
 }  // namespace licsim
+
+namespace licsim {
+
+std::vector<std::string> ineffective_key_warnings(const Scenario& scenario, const std::vector<std::string>& keys) {
+  std::vector<std::string> out;
+  for (const auto& key : keys) {
+    const auto dot = key.find('.');
+    if (dot == std::string::npos) continue;
+    const std::string table = key.substr(0, dot);
+    for (const auto& module : regime_modules()) {
+      if (module.name != table || key == table + ".enabled" || regime_enabled(module, scenario)) continue;
+      out.push_back(key + ": the " + table + " regime is switched off in this scenario" +
+                    (module.enabled ? std::string() : " (" + table + ".enabled = false)") +
+                    ", so this value changes nothing");
+    }
+  }
+  return out;
+}
+
+}  // namespace licsim

@@ -14,3 +14,12 @@ namespace licsim {
 std::vector<std::string> check_scenario(const Scenario& scenario);
 
 }  // namespace licsim
+
+namespace licsim {
+
+/// One warning for each of `keys` (dotted keys set by --set, a dict or a sweep) that
+/// belongs to a regime module the scenario leaves switched off: the value changes
+/// nothing in the run. The module's own switch (`<name>.enabled`) is never warned of.
+std::vector<std::string> ineffective_key_warnings(const Scenario& scenario, const std::vector<std::string>& keys);
+
+}  // namespace licsim

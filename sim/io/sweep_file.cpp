@@ -257,6 +257,15 @@ SweepSpec load_sweep_file(const fs::path& path) {
   return load_sweep_string(text, path.string(), dir);
 }
 
+bool is_sweep_file(const fs::path& path) {
+  try {
+    const toml::table root = parse_toml_text(read_text_file(path), path.string());
+    return root["sweep"].is_table();
+  } catch (const std::exception&) {  // unreadable or not TOML: the scenario loader says why
+    return false;
+  }
+}
+
 std::string plan_to_toml(const SweepPlan& plan) {
   toml::table root;
   toml::table sweep;

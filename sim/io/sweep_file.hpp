@@ -17,6 +17,10 @@ inline constexpr long max_sweep_points = 1'000'000;
 /// parameter dictionary.
 SweepSpec load_sweep_file(const std::filesystem::path& path);
 
+/// Whether `path` reads as a sweep file (TOML with a [sweep] table) rather than a
+/// scenario; false for anything unreadable, which the scenario loader then explains.
+bool is_sweep_file(const std::filesystem::path& path);
+
 /// Same for TOML text; `name` labels errors, `base_dir` resolves scenario paths.
 SweepSpec load_sweep_string(const std::string& toml_text, const std::string& name,
                             const std::filesystem::path& base_dir);

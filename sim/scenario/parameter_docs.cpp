@@ -1,12 +1,17 @@
 #include "scenario/parameter_docs.hpp"
 
+#include <filesystem>
 #include <sstream>
 
 #include "scenario/parameter_spec.hpp"
+#include "scenario/scenario.hpp"
 
 namespace licsim {
 
 namespace {
+/// Values of one `*` pattern listed per key before "... and N more".
+constexpr int max_values_shown = 6;
+
 std::string escape(std::string text) {
   std::string out;
   for (char c : text) {
@@ -35,11 +40,28 @@ std::string parameter_markdown() {
   return out.str();
 }
 
-std::string parameter_listing() {
+std::string parameter_listing(const std::string& filter, const Scenario* baseline) {
   std::ostringstream out;
-  for (const auto& spec : parameter_specs())
+  for (const auto& spec : parameter_specs()) {
+    if (spec.pattern.find(filter) == std::string::npos) continue;
     out << spec.pattern << "  (" << expected_text(spec) << (spec.unit.empty() ? "" : ", " + spec.unit)
-        << ")\n    " << spec.meaning << "\n";
+        << (spec.required ? "" : ", optional") << ")\n    " << spec.meaning << "\n";
+    if (!baseline) continue;
+    int shown = 0, more = 0;
+    for (const auto& [key, value] : baseline->values()) {
+      if (find_spec(key) != &spec) continue;
+      if (shown == max_values_shown) {
+        ++more;
+        continue;
+      }
+      const auto origin = baseline->origin(key);
+      out << "    baseline: " << (key == spec.pattern ? "" : key + " = ") << describe_for_message(value) << "  ("
+          << std::filesystem::path(origin.file).filename().string() << ":" << origin.line << ")\n";
+      ++shown;
+    }
+    if (more) out << "    baseline: ... and " << more << " more\n";
+    if (!shown) out << "    baseline: not set\n";
+  }
   return out.str();
 }
 

@@ -99,6 +99,9 @@ def test_fresh_venv_gets_import_licsim_and_the_cli(wheel, tmp_path):
     assert _run(cli, "--version", env=env).stdout.strip() == f"licsim {licsim.__version__}"
     _run(cli, "run", SOURCE_DIR / "scenarios" / "state_only.toml", "-o", tmp_path / "cli.h5", "--days", "5",
          "--scale", "0.0002", "-q", env=env)
+    # A shipped scenario by name is the installed package's copy, found beside the CLI.
+    shipped = _run(cli, "validate", "imlc", env=env, cwd=tmp_path).stdout
+    assert shipped.startswith(str(venv)) and "/licsim/scenarios/imlc.toml: ok" in shipped, shipped
     script = (
         "import licsim, sys\n"
         f"assert licsim.__file__.startswith({str(venv)!r}), licsim.__file__\n"

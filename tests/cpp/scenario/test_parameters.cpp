@@ -69,3 +69,20 @@ TEST_CASE("the baseline scenario sets every key it may set") {
   for (const auto& spec : parameter_specs())
     if (spec.required && spec.pattern.find('*') == std::string::npos) CHECK(s.has(spec.pattern));
 }
+
+TEST_CASE("licsim params FILTER lists only the keys containing it, with the baseline's values and their lines") {
+  const Scenario baseline = load_scenario_file(test::baseline_path());
+  const std::string listing = parameter_listing("compact.loq_fee", &baseline);
+  CHECK(listing.starts_with("compact.loq_fee_usd  ("));
+  CHECK(listing.find("baseline: 700.0  (state_only.toml:") != std::string::npos);
+  CHECK(listing.find("regulator.") == std::string::npos);
+  // A pattern shows every key of the baseline that matches it.
+  const std::string shares = parameter_listing("specialty.*.physician_share", &baseline);
+  CHECK(shares.find("baseline: specialty.primary_care.physician_share = ") != std::string::npos);
+  CHECK(shares.find("baseline: specialty.mental_health.physician_share = ") != std::string::npos);
+  CHECK(parameter_listing("no_such_key_anywhere", &baseline).empty());
+  // Without a baseline: the dictionary alone, every key.
+  const std::string all = parameter_listing();
+  CHECK(all.find("baseline:") == std::string::npos);
+  for (const auto& spec : parameter_specs()) CHECK(all.find(spec.pattern + "  (") != std::string::npos);
+}

@@ -6,8 +6,10 @@
 #include <map>
 
 #include "engine/regimes/module.hpp"
+#include "engine/scenario_check.hpp"
 #include "model/authority.hpp"
 #include "scenario/parameter_spec.hpp"
+#include "support.hpp"
 
 using namespace licsim;
 
@@ -44,4 +46,18 @@ TEST_CASE("a regime's keys are in its own table and every key of a regime table 
     CAPTURE(spec.pattern);
     CHECK(std::count_if(keys.begin(), keys.end(), [&](const ParamSpec& k) { return k.pattern == spec.pattern; }) == 1);
   }
+}
+
+TEST_CASE("a key of a regime the scenario leaves off is warned of, once, and no other key is") {
+  const Scenario off = test::baseline();  // every regime off
+  const auto warnings = ineffective_key_warnings(
+      off, {"compact.loq_fee_usd", "compact.enabled", "regulator.approval_prob", "telemed_act.start_date", "compact"});
+  REQUIRE(warnings.size() == 2);
+  CHECK(warnings[0] ==
+        "compact.loq_fee_usd: the compact regime is switched off in this scenario (compact.enabled = false), so this "
+        "value changes nothing");
+  CHECK(warnings[1].starts_with("telemed_act.start_date: the telemed_act regime is switched off"));
+  const Scenario on = test::baseline({"compact.enabled=true"});
+  CHECK(ineffective_key_warnings(on, {"compact.loq_fee_usd"}).empty());
+  CHECK(ineffective_key_warnings(on, {"telemed_act.start_date"}).size() == 1);
 }
