@@ -83,6 +83,33 @@ def test_wheel_holds_package_scenarios_and_cli(wheel):
     assert not [n for n in names if "doctest" in n or "licsim_tests" in n or "bench" in n]
 
 
+def _package_files(root) -> set[str]:
+    return {p.relative_to(root).as_posix() for p in root.rglob("*")
+            if p.is_file() and "__pycache__" not in p.parts and not p.name.startswith("_core.")}
+
+
+def test_the_wheel_and_the_developer_install_have_one_layout(wheel):
+    """pyproject.toml's [tool.scikit-build.wheel.packages] is the package's layout; the wheel
+    follows it, and the developer install (cmake --install, which the tests import) holds the
+    same files, each with the same bytes as its source."""
+    import tomllib
+    from pathlib import Path
+
+    table = tomllib.loads((SOURCE_DIR / "pyproject.toml").read_text())["tool"]["scikit-build"]["wheel"]["packages"]
+    assert table == {"licsim": "bindings/licsim", "licsim/analysis": "analysis", "licsim/scenarios": "scenarios"}
+    expected = {}
+    for target, source in table.items():
+        for rel in _package_files(SOURCE_DIR / source):
+            expected[f"{target}/{rel}"] = SOURCE_DIR / source / rel
+    in_wheel = {n for n in zipfile.ZipFile(wheel).namelist()
+                if n.startswith("licsim/") and not n.startswith("licsim/_core.")}
+    assert in_wheel == set(expected)
+    installed = Path(licsim.__file__).parent
+    assert {f"licsim/{rel}" for rel in _package_files(installed)} == set(expected)
+    for name, source in expected.items():
+        assert (installed / name.removeprefix("licsim/")).read_bytes() == source.read_bytes(), name
+
+
 def test_fresh_venv_gets_import_licsim_and_the_cli(wheel, tmp_path):
     venv = tmp_path / "venv"
     _run(sys.executable, "-m", "venv", "--without-pip", venv)
