@@ -229,12 +229,14 @@ py::tuple metric_table(const Array& table) {
   return py::tuple(out);
 }
 
-py::list headline_rows(const licsim::Result& results) {
+py::list headline_rows(const licsim::Result& results, double national_factor) {
+  static const char* const kinds[] = {"count", "usd", "days", "share"};
   py::list rows;
-  for (const auto& row : licsim::headline(results)) {
+  for (const auto& row : licsim::headline(results, national_factor)) {
     py::dict d;
     d["metric"] = row.name;
     d["units"] = row.units;
+    d["kind"] = kinds[static_cast<int>(row.kind)];
     d["mean"] = row.mean;
     d["low"] = row.low;
     d["high"] = row.high;
@@ -290,8 +292,10 @@ void bind_result(py::module_& m) {
            "float slot is a read-only view.")
       .def("dimension", &dimension, py::arg("group"), py::arg("name"),
            "(values, attributes) of a group's dimension, as the file's dimension scale.")
-      .def("headline", [](const HeldResult& r) { return headline_rows(r.result); },
-           "Headline rows (metric, units, mean, low, high), as `licsim run` prints them.")
+      .def("headline", [](const HeldResult& r, double national_factor) { return headline_rows(r.result, national_factor); },
+           py::arg("national_factor") = 1.0,
+           "Headline rows (metric, units, kind, mean, low, high); counts and amounts times national_factor "
+           "(1 / scale: the national figures `licsim run` prints).")
       .def("save", &save, py::arg("path"), py::arg("force") = false,
            "Write the HDF5 file `licsim run` writes (write_results with the run's metadata).");
 

@@ -24,7 +24,7 @@ _GROUP_SPECS = {g["name"]: g for g in _core.output_schema}
 GROUPS = tuple(_GROUP_SPECS)
 
 #: Columns of the headline table.
-HEADLINE_COLUMNS = ("metric", "units", "mean", "low", "high")
+HEADLINE_COLUMNS = ("metric", "units", "basis", "mean", "low", "high")
 
 class Result:
     """A finished run, in memory. Made by :func:`licsim.run`.
@@ -184,10 +184,25 @@ class Result:
         return self.daily[..., names.index(name)]
 
     # --- tables, Datasets, files ----------------------------------------------------------
-    def headline(self) -> pd.DataFrame:
+    def headline(self, national: bool = True) -> pd.DataFrame:
         """Headline table as ``licsim run`` prints it: one row per metric with ``metric``,
-        ``units``, ``mean`` and the 2.5/97.5 percentiles over replicates ``low``, ``high``."""
-        return pd.DataFrame(self._run.headline(), columns=list(HEADLINE_COLUMNS))
+        ``units``, ``basis``, ``mean`` and the 2.5/97.5 percentiles over replicates ``low``,
+        ``high``. Counts and amounts are national figures (the agents' totals times
+        1 / scale; ``basis`` "national") unless ``national`` is false ("agents"); waits
+        ("mean") and shares ("share") do not scale. ``attrs["note"]`` says what the figures are."""
+        factor = 1.0 / self.scale if national else 1.0
+        rows = self._run.headline(factor)
+        basis = {"count": "national" if national else "agents", "usd": "national" if national else "agents",
+                 "days": "mean", "share": "share"}
+        for row in rows:
+            row["basis"] = basis[row.pop("kind")]
+        table = pd.DataFrame(rows, columns=list(HEADLINE_COLUMNS))
+        scope = (f"national figures, scaled up from agents at 1:{1 / self.scale:,.0f} (scale {self.scale:g})"
+                 if national else f"agents' totals at scale {self.scale:g} (1:{1 / self.scale:,.0f})")
+        spread = (f"mean and 2.5-97.5% range over {self.replicates} replicates" if self.replicates > 1
+                  else "one replicate")
+        table.attrs["note"] = f"Totals over {self.days} days from {self.start_date}: {scope}; {spread}."
+        return table
 
     def save(self, path: PathLike, *, force: bool = False) -> Path:
         """Write the HDF5 file ``licsim run`` writes (the same bytes for the same scenario,

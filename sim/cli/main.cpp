@@ -54,28 +54,28 @@ constexpr const char* usage_text =
     "  -h [ --help ]                 this help\n"
     "  --version                     print the version\n";
 
-std::string format_number(double v) {
-  std::ostringstream out;
-  const double a = std::fabs(v);
-  if (a >= 1e6) out << std::fixed << std::setprecision(0) << v;
-  else if (a >= 100) out << std::fixed << std::setprecision(0) << v;
-  else out << std::fixed << std::setprecision(2) << v;
-  return out.str();
-}
-
-void print_summary(const licsim::Result& results, std::ostream& out) {
-  const auto rows = licsim::headline(results);
-  out << "\n" << std::left << std::setw(30) << "metric" << std::right << std::setw(18) << "mean"
-      << std::setw(34) << "95% interval over replicates" << "  units\n";
-  out << std::string(88, '-') << "\n";
+/// The headline table as `licsim run` prints it: national figures (agents scaled by
+/// 1 / scale), with what they are said above them.
+void print_summary(const licsim::Result& results, double scale, std::ostream& out) {
+  const auto rows = licsim::headline(results, 1.0 / scale);
+  out << "\nNational figures: totals over the " << results.days << " days from " << results.start_date
+      << ", scaled up from agents at 1:" << licsim::format_headline_value(licsim::HeadlineKind::count, 1.0 / scale)
+      << " (scale " << std::defaultfloat << scale << "); ";
+  if (results.replicates > 1)
+    out << "mean and 95% interval over " << results.replicates << " replicates.\n\n";
+  else
+    out << "one replicate (no interval: run --replicates 2 or more).\n\n";
+  out << std::left << std::setw(34) << "metric" << std::right << std::setw(18) << "mean" << std::setw(34)
+      << "95% interval" << "\n";
+  out << std::string(86, '-') << "\n";
   for (const auto& row : rows) {
-    std::ostringstream interval;
+    std::string interval = "-";
     if (results.replicates > 1)
-      interval << '[' << format_number(row.low) << ", " << format_number(row.high) << ']';
-    else
-      interval << "(one replicate)";
-    out << std::left << std::setw(30) << row.name << std::right << std::setw(18)
-        << format_number(row.mean) << std::setw(34) << interval.str() << "  " << row.units << "\n";
+      interval = "[" + licsim::format_headline_value(row.kind, row.low) + ", " +
+                 licsim::format_headline_value(row.kind, row.high) + "]";
+    out << std::left << std::setw(34) << row.name + (row.kind == licsim::HeadlineKind::days ? " (days)" : "")
+        << std::right << std::setw(18) << licsim::format_headline_value(row.kind, row.mean) << std::setw(34)
+        << interval << "\n";
   }
 }
 
@@ -167,7 +167,7 @@ int cmd_run(const std::vector<std::string>& args) {
     std::cout << "licsim " << licsim::version << ": " << scenario_path << ", seed " << run.seed
               << ", " << run.replicates << " replicate(s), " << results.days << " days, scale "
               << run.scale << " (" << std::fixed << std::setprecision(2) << seconds << " s)\n";
-    print_summary(results, std::cout);
+    print_summary(results, run.scale, std::cout);
     std::cout << "\nwrote " << output << "\n";
   }
   return 0;

@@ -202,3 +202,18 @@ def test_signal_exits_130_and_leaves_no_file(cli, tmp_path, signum):
     assert process.returncode == 130, stderr
     assert "interrupted" in stderr
     assert list(tmp_path.iterdir()) == []  # neither long.h5 nor long.h5.tmp-PID
+
+
+def test_run_summary_is_national_and_says_so(run_cli, tmp_path):
+    """The summary reads like a report: national figures with the scale stated, thousands
+    separators, shares as percentages; its episodes are the file's agents times 1 / scale."""
+    out = tmp_path / "s.h5"
+    result = run_cli("run", SCENARIO, "-o", out, "--days", "10", "--scale", "0.0005", "--replicates", "2")
+    assert result.returncode == 0, result.stderr
+    assert "National figures: totals over the 10 days from" in result.stdout
+    assert "scaled up from agents at 1:2,000 (scale 0.0005); mean and 95% interval over 2 replicates" in result.stdout
+    rows = {line[:34].strip(): line[34:52].strip() for line in result.stdout.splitlines() if line.endswith("]")}
+    episodes = licsim.open(out)["episodes"].sum(["day", "jurisdiction"]).values.mean() / 0.0005
+    assert rows["episodes"] == f"{episodes:,.0f}"
+    assert rows["unmet share of episodes"].endswith("%")
+    assert rows["patient cost"].startswith("$") and "," in rows["patient cost"]

@@ -92,8 +92,16 @@ def test_arrays_outlive_the_result():
 def test_headline_matches_the_data(result):
     headline = result.headline().set_index("metric")
     episodes = result.metric("episodes").sum(axis=(1, 2))
-    assert headline.loc["episodes", "mean"] == pytest.approx(episodes.mean())
+    assert headline.loc["episodes", "mean"] == pytest.approx(episodes.mean() / result.scale)
     assert headline.loc["indemnity", "units"] == "USD"
+    agents = result.headline(national=False).set_index("metric")
+    assert agents.loc["episodes", "mean"] == pytest.approx(episodes.mean())
+    assert agents.loc["episodes", "basis"] == "agents"
+    # Waits and shares do not scale.
+    for name in ("mean wait", "telehealth share of served"):
+        assert agents.loc[name, "mean"] == headline.loc[name, "mean"]
+    assert "1:2,000 (scale 0.0005)" in result.headline().attrs["note"]
+    assert "over 3 replicates" in result.headline().attrs["note"]
 
 
 def test_result_properties(result):

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 import xarray as xr
 
-from conftest import SCENARIO, assert_same_results, fixed_creation_time, licsim, interrupt_child
+from conftest import SCENARIO, SMALL, assert_same_results, fixed_creation_time, licsim, interrupt_child
 
 HEADLINE_METRICS = [
     "episodes",
@@ -21,6 +21,9 @@ HEADLINE_METRICS = [
     "telehealth, cross-state",
     "telehealth, international",
     "unmet (forgone)",
+    "unmet share of episodes",
+    "telehealth share of served",
+    "cross-state share of telehealth",
     "mean wait",
     "adverse events",
     "adverse events (expected)",
@@ -228,16 +231,22 @@ def test_python_and_cli_agree_with_overrides(tmp_path, run_cli):
 def test_headline_table(python_run, metrics):
     _, _, headline = python_run
     assert isinstance(headline, pd.DataFrame)
-    assert list(headline.columns) == ["metric", "units", "mean", "low", "high"]
+    assert list(headline.columns) == ["metric", "units", "basis", "mean", "low", "high"]
     assert list(headline["metric"]) == HEADLINE_METRICS
     rows = headline.set_index("metric")
-    per_replicate = metrics["episodes"].sum(["day", "jurisdiction"]).values
+    # National figures: the agents' totals times 1 / scale.
+    per_replicate = metrics["episodes"].sum(["day", "jurisdiction"]).values / SMALL["scale"]
     assert rows.loc["episodes", "mean"] == pytest.approx(per_replicate.mean())
     assert rows.loc["episodes", "low"] == pytest.approx(np.percentile(per_replicate, 2.5))
     assert rows.loc["episodes", "high"] == pytest.approx(np.percentile(per_replicate, 97.5))
     assert (rows["low"] <= rows["mean"] + 1e-9).all() and (rows["mean"] <= rows["high"] + 1e-9).all()
     assert rows.loc["indemnity", "units"] == "USD"
     assert rows.loc["mean wait", "units"] == "days"
+    assert rows.loc["episodes", "basis"] == "national" and rows.loc["mean wait", "basis"] == "mean"
+    unmet = metrics["unmet"].sum(["day", "jurisdiction"]).values
+    episodes = metrics["episodes"].sum(["day", "jurisdiction"]).values
+    assert rows.loc["unmet share of episodes", "mean"] == pytest.approx((unmet / episodes).mean())
+    assert rows.loc["unmet share of episodes", "basis"] == "share"
 
 
 def test_open_returns_the_metrics_dataset(small_run, metrics):
