@@ -19,7 +19,17 @@ Typical use::
 from .compare import compare
 from .figures import OUTCOME_PANELS, national_series, plot_by_jurisdiction, plot_flows, plot_outcomes, plot_timeseries
 from .maps import US_TILE_GRID, plot_tile_map, per_jurisdiction
-from .results import GROUPS, as_dataset, check_result_file, open_result, open_results, run_info
+from .results import (
+    GROUPS,
+    as_dataset,
+    check_result_file,
+    is_sweep,
+    open_result,
+    open_results,
+    run_info,
+    sweep_points,
+    varied_keys,
+)
 from .sensitivity import run_samples, sobol, sobol_analyze, sobol_sample
 from .tables import (
     ENCOUNTER_WEIGHTED,
@@ -51,6 +61,9 @@ __all__ = [
     "open_result",
     "open_results",
     "run_info",
+    "is_sweep",
+    "sweep_points",
+    "varied_keys",
     "tidy",
     "served",
     "totals",

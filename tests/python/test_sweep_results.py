@@ -1,0 +1,189 @@
+"""Sweep files as results: opened like run files, summarised and compared point by point,
+plotted against the varied keys, Sobol' indices straight from a sampled sweep, and never
+pooled over ``point`` by any function that would once have added the points together."""
+import os
+import subprocess
+import tomllib
+from pathlib import Path
+
+import h5py
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
+import xarray as xr
+from conftest import EPOCH, reseal
+
+import licsim
+from licsim import analysis
+from licsim.analysis import claims
+
+ROOT = Path(__file__).resolve().parents[2]
+QUICK = ROOT / "tests" / "python" / "quick"
+
+# 3 travel costs x 2 indemnities, common random numbers: the travel cost moves patients' cost and
+# nothing else; the indemnity moves only what claims are paid (so the two are told apart).
+GRID = f"""
+[sweep]
+name = "grid"
+scenarios = ["{QUICK}/state_only.toml"]
+seed = 5
+replicates = 3
+scale = 0.0002
+days = 30
+random_numbers = "common"
+
+[grid]
+"travel.cost_per_km_usd" = [0.2, 0.4, 0.8]
+"malpractice.mean_indemnity_usd" = [100000, 400000]
+"""
+
+#: The grid's points, in plan order (the last axis varies fastest).
+GRID_POINTS = [(0.2, 1e5), (0.2, 4e5), (0.4, 1e5), (0.4, 4e5), (0.8, 1e5), (0.8, 4e5)]
+
+SAMPLED = {
+    "sweep": {"scenarios": [str(QUICK / "state_only.toml")], "seed": 5, "scale": 0.0002, "days": 30,
+              "random_numbers": "common"},
+    "sample": {"method": "sobol", "points": 64,
+               "ranges": {"travel.cost_per_km_usd": [0.1, 1.0], "malpractice.mean_indemnity_usd": [100000, 600000]}},
+}
+
+# A sample set under two grid cells: each cell is analysed on its own.
+SAMPLED_BY_CELL = {
+    "sweep": {"scenarios": [str(QUICK / "state_only.toml")], "seed": 3, "scale": 0.0002, "days": 20,
+              "random_numbers": "common"},
+    "grid": {"travel.time_cost_per_visit_usd": [10, 50]},
+    "sample": {"method": "latin_hypercube", "points": 16,
+               "ranges": {"travel.cost_per_km_usd": [0.1, 1.0], "malpractice.mean_indemnity_usd": [100000, 600000]}},
+}
+
+# The second point is invalid (two + three-plus license shares above 1): it fails, the first runs.
+FAILING = {
+    "sweep": {"scenarios": [str(QUICK / "state_only.toml")], "seed": 2, "replicates": 2, "scale": 0.0002, "days": 20},
+    "grid": {"clinicians.two_licenses_share": [0.157, 0.99]},
+}
+
+
+@pytest.fixture(scope="module")
+def grid_file(cli, tmp_path_factory):
+    """The grid sweep, written by `licsim sweep` (the command line's file, not Python's)."""
+    tmp = tmp_path_factory.mktemp("grid")
+    (tmp / "grid.toml").write_text(GRID)
+    out = tmp / "grid.h5"
+    env = dict(os.environ, SOURCE_DATE_EPOCH=EPOCH)
+    subprocess.run([cli, "sweep", tmp / "grid.toml", "-o", out, "--threads", "2", "-q"], check=True, env=env)
+    return out
+
+
+@pytest.fixture(scope="module")
+def grid(grid_file):
+    return licsim.open(grid_file)
+
+
+def _python_sweep(tmp_path_factory, name, spec):
+    out = tmp_path_factory.mktemp(name) / f"{name}.h5"
+    report = licsim.sweep(spec, out, threads=2, progress=False)
+    return out, report
+
+
+@pytest.fixture(scope="module")
+def sampled_file(tmp_path_factory):
+    out, report = _python_sweep(tmp_path_factory, "sampled", SAMPLED)
+    assert report.failed == {}
+    return out
+
+
+@pytest.fixture(scope="module")
+def failing_file(tmp_path_factory):
+    out, report = _python_sweep(tmp_path_factory, "failing", FAILING)
+    assert list(report.failed) == [1]
+    return out
+
+
+def raw(path, group="metrics"):
+    """The group as plain xarray reads it: the independent reference."""
+    return xr.load_dataset(path, group=group, engine="h5netcdf")
+
+
+def per_replicate_total(path, variable):
+    """[point, replicate] national totals over the run, computed here with plain xarray."""
+    da = raw(path)[variable]
+    return da.sum(["day", "jurisdiction"]).values.astype(float)
+
+
+# --- opening ----------------------------------------------------------------------------------
+
+def test_licsim_open_reads_the_command_lines_sweep_file(grid_file, grid):
+    plain = raw(grid_file)
+    assert grid.sizes["point"] == 6 and grid.unmet.dims == ("point", "replicate", "day", "jurisdiction")
+    xr.testing.assert_equal(grid.unmet, plain.unmet)
+    assert [(float(a), float(b)) for a, b in zip(grid["travel.cost_per_km_usd"].values,
+                                                  grid["malpractice.mean_indemnity_usd"].values)] == GRID_POINTS
+    assert grid.attrs["licsim_file"] == "sweep" and grid.attrs["replicates"] == 3
+    assert "[grid]" in grid.attrs["sweep_file_toml"]
+    for group in ("breakdown", "flows", "regimes"):
+        assert licsim.open(grid_file, group).sizes["point"] == 6
+    # The report of a Python sweep opens the same way.
+    assert analysis.open_result(grid_file, "points").sizes["point"] == 6
+
+
+def test_run_info_of_a_sweep_has_its_design_plan_and_points(grid_file):
+    info = analysis.run_info(grid_file)
+    assert info["licsim_file"] == "sweep" and info["seed"] == 5 and info["replicates"] == 3
+    assert info["sweep_spec"]["grid"] == tomllib.loads(GRID)["grid"]
+    assert [p["set"]["travel.cost_per_km_usd"] for p in info["sweep_plan"]["point"]] == [x for x, _ in GRID_POINTS]
+    points = info["points"]
+    assert list(points.columns) == ["scenario", "scenario_file", "seed", "travel.cost_per_km_usd",
+                                    "malpractice.mean_indemnity_usd", "status", "error"]
+    assert list(points["status"]) == ["ok"] * 6 and set(points["seed"]) == {5}
+    assert analysis.varied_keys(grid_file) == ["travel.cost_per_km_usd", "malpractice.mean_indemnity_usd"]
+    assert analysis.is_sweep(grid_file)
+
+
+def test_run_files_are_still_run_files(small_run):
+    assert not analysis.is_sweep(small_run.path)
+    assert "scenario" in analysis.run_info(small_run.path)
+    with pytest.raises(ValueError, match="a licsim run file, not a sweep file"):
+        analysis.sweep_points(small_run.path)
+
+
+def test_a_sweep_file_without_its_plan_is_refused_by_name(grid_file, tmp_path):
+    forged = tmp_path / "forged.h5"
+    forged.write_bytes(grid_file.read_bytes())
+    with h5py.File(forged, "r+") as f:
+        del f.attrs["sweep_plan_toml"]
+    reseal(forged, 2)
+    with pytest.raises(ValueError, match="forged.h5: not a licsim sweep file .no root attribute sweep_plan_toml"):
+        licsim.open(forged)
+
+
+def test_failed_points_are_listed_with_their_error(failing_file):
+    points = analysis.sweep_points(failing_file)
+    assert list(points["status"]) == ["ok", "failed"]
+    assert points["error"].iloc[0] == "" and "two_licenses_share" in points["error"].iloc[1]
+
+
+# --- tables: per point, never pooled ----------------------------------------------------------
+
+
+POOLED = "'point' dimension .* would be pooled"
+
+
+# --- a point against a reference point ----------------------------------------------------------
+
+def paired(path, variable, point, reference):
+    """Mean paired difference and its 95% t interval, computed here from plain xarray."""
+    from scipy import stats
+
+    totals = per_replicate_total(path, variable)
+    diff = totals[point] - totals[reference]
+    half = stats.t.ppf(0.975, diff.size - 1) * diff.std(ddof=1) / np.sqrt(diff.size)
+    return diff.mean(), diff.mean() - half, diff.mean() + half
+
+
+# --- figures -------------------------------------------------------------------------------------
+
+
+# --- Sobol' indices from a sweep file ------------------------------------------------------------
+
+
