@@ -33,6 +33,7 @@ from .results import (
 from .sensitivity import run_samples, sobol, sobol_analyze, sobol_sample
 from .tables import (
     ENCOUNTER_WEIGHTED,
+    SERIES_DIMS,
     SERVED,
     SHARES,
     STOCKS,
@@ -54,6 +55,7 @@ __all__ = [
     "STOCKS",
     "ENCOUNTER_WEIGHTED",
     "SHARES",
+    "SERIES_DIMS",
     "OUTCOME_PANELS",
     "US_TILE_GRID",
     "as_dataset",

@@ -165,8 +165,58 @@ def test_failed_points_are_listed_with_their_error(failing_file):
 
 # --- tables: per point, never pooled ----------------------------------------------------------
 
+def test_summary_of_a_sweep_is_per_point(grid):
+    table = analysis.summary(grid)
+    assert table.index.names == ["point", "metric"]
+    cost = per_replicate_total(grid.attrs["source"], "patient_cost_usd")
+    got = table.xs("patient_cost_usd", level="metric")
+    np.testing.assert_allclose(got["mean"], cost.mean(axis=1))
+    np.testing.assert_allclose(got["low"], np.percentile(cost, 2.5, axis=1))
+    assert got["mean"].nunique() == 3  # three travel costs: pooling would give one number
+    for p in range(6):  # each point as the single run it is
+        pd.testing.assert_frame_equal(table.xs(p, level="point"), analysis.summary(grid.sel(point=p)))
+
+
+def test_shares_of_a_sweep_are_per_point_and_replicate(grid):
+    shares = analysis.shares(grid)
+    assert shares.index.names == ["point", "replicate"] and len(shares) == 18
+    per_point = analysis.summary(shares)
+    assert per_point.index.names == ["point", "metric"]
+    for p in (0, 5):
+        pd.testing.assert_frame_equal(per_point.xs(p, level="point"),
+                                      analysis.summary(analysis.shares(grid.sel(point=p))))
+
+
+def test_a_failed_points_totals_are_nan_not_zero(failing_file):
+    # Its cells are NaN (_FillValue): a sum that skipped them would report 0 episodes.
+    summary = analysis.summary(licsim.open(failing_file))
+    assert summary.xs(1, level="point")["mean"].isna().all()
+    assert summary.loc[(0, "episodes"), "mean"] > 0
+
+
+def test_totals_keep_the_points(grid):
+    t = analysis.totals(grid, keep=["jurisdiction"], variables="patient_cost_usd")
+    assert t.patient_cost_usd.dims == ("point", "jurisdiction")
+    cost = raw(grid.attrs["source"]).patient_cost_usd.sum(["replicate", "day"])
+    np.testing.assert_allclose(t.patient_cost_usd.values, cost.values)
+
 
 POOLED = "'point' dimension .* would be pooled"
+
+
+def test_tables_that_would_pool_the_points_refuse_them(grid_file, grid):
+    with pytest.raises(ValueError, match=POOLED):
+        analysis.summarize_values(analysis.shares(grid))
+    with pytest.raises(ValueError, match=POOLED):
+        analysis.compare(grid, grid)
+    with pytest.raises(ValueError, match=POOLED):
+        analysis.flow_table(licsim.open(grid_file, "flows"))
+    with pytest.raises(ValueError, match=POOLED):
+        analysis.per_jurisdiction(grid, "unmet")
+    with pytest.raises(ValueError, match=POOLED):
+        claims.visits(grid_file, "2019-01-01", "2019-01-31")
+    with pytest.raises(ValueError, match=POOLED):
+        claims.disrupted_relationships(grid_file, "2019-01-01", "2019-01-31")
 
 
 # --- a point against a reference point ----------------------------------------------------------
