@@ -12,12 +12,24 @@ Typical use::
     analysis.plot_flows(licsim.open("out.h5", "flows"))   # cross-state telemedicine
     analysis.plot_tile_map(ds, "unmet")                   # any per-state metric on a US tile grid
     analysis.sobol("state_only.toml", {"regulator.license_fee_usd": (100, 1500)}, n=8)
+    sweep = licsim.open("fees.h5")                       # a sweep file: a `point` dimension
+    analysis.sweep_summary(sweep)                        # mean and interval per point
+    analysis.compare_points(sweep, {"scenario": "state_only", "compact.loq_fee_usd": 700})
+    analysis.plot_sweep(sweep, "unmet", x="compact.loq_fee_usd")
     from licsim.analysis import claims                   # the claims studies' measures, 2017-2022
     claims.out_of_state_share_of_telehealth(result, "2020-01-01", "2020-12-31")
 """
 
 from .compare import compare
-from .figures import OUTCOME_PANELS, national_series, plot_by_jurisdiction, plot_flows, plot_outcomes, plot_timeseries
+from .figures import (
+    OUTCOME_PANELS,
+    national_series,
+    plot_by_jurisdiction,
+    plot_flows,
+    plot_outcomes,
+    plot_sweep,
+    plot_timeseries,
+)
 from .maps import US_TILE_GRID, plot_tile_map, per_jurisdiction
 from .results import (
     GROUPS,
@@ -31,6 +43,7 @@ from .results import (
     varied_keys,
 )
 from .sensitivity import run_samples, sobol, sobol_analyze, sobol_sample
+from .sweeps import as_sweep, compare_points, point_coordinates, reference_point, sweep_summary
 from .tables import (
     ENCOUNTER_WEIGHTED,
     SERIES_DIMS,
@@ -74,6 +87,12 @@ __all__ = [
     "summary",
     "summarize_values",
     "compare",
+    "as_sweep",
+    "sweep_summary",
+    "compare_points",
+    "reference_point",
+    "point_coordinates",
+    "plot_sweep",
     "national_series",
     "plot_timeseries",
     "plot_by_jurisdiction",

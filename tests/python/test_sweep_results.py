@@ -201,7 +201,26 @@ def test_totals_keep_the_points(grid):
     np.testing.assert_allclose(t.patient_cost_usd.values, cost.values)
 
 
+def test_sweep_summary_names_each_point_by_its_keys(grid):
+    table = analysis.sweep_summary(grid)
+    assert list(table.columns) == ["scenario", "travel.cost_per_km_usd", "malpractice.mean_indemnity_usd",
+                                   "mean", "low", "high", "units"]
+    cost = table.xs("patient_cost_usd", level="metric")
+    assert [(a, b) for a, b in zip(cost["travel.cost_per_km_usd"], cost["malpractice.mean_indemnity_usd"])] == GRID_POINTS
+    assert set(cost["units"]) == {"USD"}
+    np.testing.assert_allclose(cost["mean"], analysis.summary(grid).xs("patient_cost_usd", level="metric")["mean"])
+    share = table.xs("unmet_share", level="metric")
+    np.testing.assert_allclose(share["mean"], analysis.summary(analysis.shares(grid)).xs("unmet_share", level="metric")["mean"])
+
+
 POOLED = "'point' dimension .* would be pooled"
+
+
+def test_sweep_functions_refuse_a_single_run(small_run):
+    for f in (analysis.sweep_summary, lambda p: analysis.compare_points(p, 0),
+              lambda p: analysis.plot_sweep(p, "unmet")):
+        with pytest.raises(ValueError, match=r"small.h5: not a sweep \(no 'point' dimension\)"):
+            f(small_run.path)
 
 
 def test_tables_that_would_pool_the_points_refuse_them(grid_file, grid):
@@ -219,6 +238,19 @@ def test_tables_that_would_pool_the_points_refuse_them(grid_file, grid):
         claims.disrupted_relationships(grid_file, "2019-01-01", "2019-01-31")
 
 
+def test_figures_that_would_pool_the_points_refuse_them(grid_file, grid):
+    with pytest.raises(ValueError, match=POOLED):
+        analysis.plot_flows(licsim.open(grid_file, "flows"))
+    with pytest.raises(ValueError, match=POOLED):
+        analysis.plot_by_jurisdiction(grid, "unmet")
+    with pytest.raises(ValueError, match=POOLED):
+        analysis.plot_tile_map(grid, "unmet")
+    # It names the dimension there is (it named a 'run' dimension a sweep does not have).
+    with pytest.raises(ValueError, match=r"select one value of point first \(e.g. ds.sel\(point=...\)\)"):
+        analysis.plot_timeseries(grid, "unmet")
+    plt.close("all")
+
+
 # --- a point against a reference point ----------------------------------------------------------
 
 def paired(path, variable, point, reference):
@@ -231,7 +263,98 @@ def paired(path, variable, point, reference):
     return diff.mean(), diff.mean() - half, diff.mean() + half
 
 
+def test_compare_points_pairs_replicates_against_the_reference(grid_file):
+    table = analysis.compare_points(grid_file, {"travel.cost_per_km_usd": 0.2, "malpractice.mean_indemnity_usd": 1e5})
+    assert table.attrs["reference"] == 0 and table.attrs["common_random_numbers"] is True
+    assert table.index.names == ["point", "metric"] and sorted(set(table.index.get_level_values("point"))) == [1, 2, 3, 4, 5]
+    assert list(table.columns) == ["scenario", "travel.cost_per_km_usd", "malpractice.mean_indemnity_usd",
+                                   *analysis.sweeps.COMPARISON_COLUMNS]
+    row = table.loc[(4, "patient_cost_usd")]  # travel cost 0.8 against 0.2
+    mean, low, high = paired(grid_file, "patient_cost_usd", 4, 0)
+    assert row["difference"] == pytest.approx(mean) and row["low"] == pytest.approx(low) and row["high"] == pytest.approx(high)
+    assert row["travel.cost_per_km_usd"] == 0.8 and row["replicates"] == 3 and row["units"] == "USD"
+    assert row["resolved"] and row["difference"] > 0
+    assert row["relative"] == pytest.approx(mean / per_replicate_total(grid_file, "patient_cost_usd")[0].mean())
+    # The indemnity changes nothing but payments: under common random numbers the episodes
+    # forgone are the same, the interval is [0, 0] and the sweep does not resolve a difference.
+    same = table.loc[(1, "unmet")]
+    assert (same["difference"], same["low"], same["high"], same["resolved"]) == (0.0, 0.0, 0.0, False)
+    for (point, metric), r in table.iterrows():
+        assert r["resolved"] == (r["low"] > 0 or r["high"] < 0), (point, metric)
+
+
+def test_paired_interval_is_tighter_than_the_spread_of_the_points(grid_file):
+    """Pairing matters: replicate i of a point against replicate i of the reference (the same
+    random numbers) gives a far narrower interval than the spread of either point's replicates."""
+    table = analysis.compare_points(grid_file, 0)
+    row = table.loc[(2, "patient_cost_usd")]
+    spread = per_replicate_total(grid_file, "patient_cost_usd")[[0, 2]].std(axis=1, ddof=1).min()
+    assert row["high"] - row["low"] < spread
+
+
+def test_reference_point_is_one_point(grid):
+    assert analysis.reference_point(grid, 3) == 3
+    assert analysis.reference_point(grid, {"travel.cost_per_km_usd": 0.4, "malpractice.mean_indemnity_usd": 4e5}) == 3
+    with pytest.raises(ValueError, match=r"2 points \(0, 1\) of this sweep match"):
+        analysis.compare_points(grid, {"travel.cost_per_km_usd": 0.2})
+    with pytest.raises(ValueError, match="no point of this sweep match"):
+        analysis.compare_points(grid, {"travel.cost_per_km_usd": 0.3, "malpractice.mean_indemnity_usd": 1e5})
+    with pytest.raises(ValueError, match="no coordinate 'travel.cost'"):
+        analysis.compare_points(grid, {"travel.cost": 0.2})
+    with pytest.raises(ValueError, match="no point 6 in this sweep"):
+        analysis.compare_points(grid, 6)
+
+
+def test_one_replicate_resolves_nothing(sampled_file):
+    table = analysis.compare_points(sampled_file, 0, include_shares=False)
+    assert table["low"].isna().all() and table["high"].isna().all()
+    assert not table["resolved"].any() and set(table["replicates"]) <= {0, 1}
+
+
+def test_a_failed_point_is_not_compared_and_cannot_be_the_reference(failing_file):
+    table = analysis.compare_points(failing_file, 0)
+    assert table["difference"].isna().all() and not table["resolved"].any()
+    assert set(table["replicates"]) == {0}
+    with pytest.raises(ValueError, match="reference point 1 has no results"):
+        analysis.compare_points(failing_file, 1)
+
+
 # --- figures -------------------------------------------------------------------------------------
+
+def test_plot_sweep_draws_each_grid_line_against_the_key(grid, tmp_path):
+    ax = analysis.plot_sweep(grid, "patient_cost_usd", x="travel.cost_per_km_usd")
+    lines = [line for line in ax.get_lines() if line.get_label().startswith("malpractice")]
+    assert [line.get_label() for line in lines] == ["malpractice.mean_indemnity_usd=100000",
+                                                    "malpractice.mean_indemnity_usd=400000"]
+    means = analysis.sweep_summary(grid).xs("patient_cost_usd", level="metric")["mean"].to_numpy()
+    np.testing.assert_allclose(lines[0].get_xdata(), [0.2, 0.4, 0.8])
+    np.testing.assert_allclose(lines[0].get_ydata(), means[[0, 2, 4]])
+    np.testing.assert_allclose(lines[1].get_ydata(), means[[1, 3, 5]])
+    assert ax.get_xlabel() == "travel.cost_per_km_usd" and "USD" in ax.get_ylabel()
+    ax.figure.savefig(tmp_path / "sweep.png")
+    with pytest.raises(ValueError, match="name the key to plot against"):
+        analysis.plot_sweep(grid, "unmet")
+    with pytest.raises(ValueError, match="'seed' is not a key this sweep varies"):
+        analysis.plot_sweep(grid, "unmet", x="seed")
+    plt.close("all")
+
+
+def test_plot_sweep_of_a_share_against_a_sampled_range(sampled_file):
+    ax = analysis.plot_sweep(sampled_file, "unmet_share", x="travel.cost_per_km_usd")
+    (line,) = [line for line in ax.get_lines() if line.get_label() == "unmet_share"]  # not the error bars' caps
+    assert line.get_linestyle() == "None" and len(line.get_xdata()) == 64  # sampled: points, not a line
+    expected = analysis.summary(analysis.shares(licsim.open(sampled_file))).xs("unmet_share", level="metric")["mean"]
+    order = np.argsort(analysis.sweep_points(sampled_file)["travel.cost_per_km_usd"].to_numpy(), kind="stable")
+    np.testing.assert_allclose(line.get_ydata(), expected.to_numpy()[order])
+    plt.close("all")
+
+
+def test_plot_outcomes_draws_one_line_per_point(grid_file):
+    fig = analysis.plot_outcomes(grid_file)
+    labels = [line.get_label() for line in fig.axes[0].get_lines()]
+    assert len(labels) == 6
+    assert labels[4] == "travel.cost_per_km_usd=0.8, malpractice.mean_indemnity_usd=100000"
+    plt.close(fig)
 
 
 # --- Sobol' indices from a sweep file ------------------------------------------------------------
