@@ -16,6 +16,7 @@ Typical use::
     analysis.sweep_summary(sweep)                        # mean and interval per point
     analysis.compare_points(sweep, {"scenario": "state_only", "compact.loq_fee_usd": 700})
     analysis.plot_sweep(sweep, "unmet", x="compact.loq_fee_usd")
+    analysis.sobol_sweep("sampled.h5", ["unmet_share"])  # a sweep with a [sample] table
     from licsim.analysis import claims                   # the claims studies' measures, 2017-2022
     claims.out_of_state_share_of_telehealth(result, "2020-01-01", "2020-12-31")
 """
@@ -42,7 +43,7 @@ from .results import (
     sweep_points,
     varied_keys,
 )
-from .sensitivity import run_samples, sobol, sobol_analyze, sobol_sample
+from .sensitivity import run_samples, sobol, sobol_analyze, sobol_sample, sobol_sweep
 from .sweeps import as_sweep, compare_points, point_coordinates, reference_point, sweep_summary
 from .tables import (
     ENCOUNTER_WEIGHTED,
@@ -105,4 +106,5 @@ __all__ = [
     "run_samples",
     "sobol_analyze",
     "sobol",
+    "sobol_sweep",
 ]

@@ -75,8 +75,8 @@ def open(path: str | os.PathLike[str], group: str = "metrics") -> xarray.Dataset
     dimension with the scenario and the varied keys as coordinates (its ``points`` group: one
     row per point). Raises ValueError if ``path`` is neither or has no such group. See
     :func:`licsim.analysis.open_result`; :mod:`licsim.analysis` summarises a sweep per point
-    (``sweep_summary``), compares its points with one (``compare_points``) and plots them
-    (``plot_sweep``).
+    (``sweep_summary``), compares its points with one (``compare_points``), plots them
+    (``plot_sweep``) and estimates Sobol' indices from it (``sobol_sweep``).
     """
     from .analysis import open_result
 

@@ -359,4 +359,53 @@ def test_plot_outcomes_draws_one_line_per_point(grid_file):
 
 # --- Sobol' indices from a sweep file ------------------------------------------------------------
 
+def test_sobol_sweep_is_salibs_rbd_fast_on_the_points(sampled_file):
+    from SALib.analyze import rbd_fast
 
+    table = analysis.sobol_sweep(sampled_file, ["patient_cost_usd", "unmet_share"])
+    assert list(table.columns) == ["output", "parameter", "S1", "S1_conf"]
+    names = ["travel.cost_per_km_usd", "malpractice.mean_indemnity_usd"]
+    x = analysis.sweep_points(sampled_file)[names].to_numpy()
+    y = per_replicate_total(sampled_file, "patient_cost_usd").mean(axis=1)
+    problem = {"num_vars": 2, "names": names, "bounds": [[0.1, 1.0], [100000, 600000]]}
+    expected = rbd_fast.analyze(problem, x, y, M=10, num_resamples=200, conf_level=0.95, seed=0)
+    got = table[table.output == "patient_cost_usd"]
+    np.testing.assert_allclose(got["S1"], expected["S1"])
+    np.testing.assert_allclose(got["S1_conf"], expected["S1_conf"])
+    # The travel cost alone moves patients' cost; the indemnity does not.
+    s1 = got.set_index("parameter")["S1"]
+    assert s1["travel.cost_per_km_usd"] > 0.9 and s1["malpractice.mean_indemnity_usd"] < 0.1
+    assert table.attrs["estimator"] == "rbd_fast"
+
+
+def test_sobol_sweep_analyses_each_grid_cell_on_its_own(tmp_path_factory):
+    from SALib.analyze import rbd_fast
+
+    out, _ = _python_sweep(tmp_path_factory, "by_cell", SAMPLED_BY_CELL)
+    table = analysis.sobol_sweep(out, "patient_cost_usd", harmonics=3)
+    assert list(table.columns) == ["travel.time_cost_per_visit_usd", "output", "parameter", "S1", "S1_conf"]
+    assert list(table["travel.time_cost_per_visit_usd"]) == [10, 10, 50, 50]
+    names = list(SAMPLED_BY_CELL["sample"]["ranges"])
+    points = analysis.sweep_points(out)
+    y = per_replicate_total(out, "patient_cost_usd").mean(axis=1)
+    problem = {"num_vars": 2, "names": names, "bounds": list(SAMPLED_BY_CELL["sample"]["ranges"].values())}
+    second = (points["travel.time_cost_per_visit_usd"] == 50).to_numpy()
+    expected = rbd_fast.analyze(problem, points[names].to_numpy()[second], y[second], M=3, num_resamples=200,
+                                conf_level=0.95, seed=0)
+    np.testing.assert_allclose(table["S1"].to_numpy()[2:], expected["S1"])
+
+
+def test_sobol_sweep_refuses_what_it_cannot_analyse(grid_file, sampled_file, failing_file):
+    with pytest.raises(ValueError, match=r"no \[sample\] table: a grid"):
+        analysis.sobol_sweep(grid_file)
+    with pytest.raises(ValueError, match="64 points per sample set are too few for 16 harmonics"):
+        analysis.sobol_sweep(sampled_file, harmonics=16)
+    with pytest.raises(KeyError, match="unknown output 'unmett'"):
+        analysis.sobol_sweep(sampled_file, "unmett")
+    with pytest.raises(ValueError, match="no \\[sample\\] table"):
+        analysis.sobol_sweep(failing_file)
+    # A failed point's cells are NaN: the estimator needs every point, so it says which are missing.
+    ds = licsim.open(sampled_file)
+    ds["patient_cost_usd"][dict(point=3)] = np.nan
+    with pytest.raises(ValueError, match=r"'patient_cost_usd' is NaN at point\(s\) 3 \(failed points"):
+        analysis.sobol_sweep(ds, "patient_cost_usd")
