@@ -59,7 +59,8 @@ def compare(
     Returns one row per metric with columns ``baseline`` and ``scenario`` (means over
     replicates), ``difference`` (mean paired difference), ``low`` and ``high`` (its
     percentiles over replicates), ``relative`` (difference / baseline mean; NaN when that is
-    zero) and ``units``.
+    zero) and ``units``. A sweep (a ``point`` dimension) is refused: compare its points with
+    :func:`licsim.analysis.compare_points`.
     """
     b, s = _as_dataset(baseline), _as_dataset(scenario)
     _check_paired(b, s)

@@ -262,11 +262,11 @@ def sobol_sweep(
     that does not vary gives NaN. Raises ValueError if an output is NaN at a point (a failed
     point, or a share whose denominator is zero): the estimator needs every point.
     """
-    from SALib.analyze import rbd_fast
-
     from .sweeps import as_sweep, point_coordinates
 
     _salib()  # the clear ImportError when SALib is missing
+    from SALib.analyze import rbd_fast
+
     ds = as_sweep(sweep)
     parameters = _sweep_sample(ds)
     problem = _problem(parameters)
