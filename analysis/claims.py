@@ -24,6 +24,7 @@ import pandas as pd
 import xarray as xr
 
 from .results import as_dataset
+from .tables import refuse_series
 
 #: Payers as the breakdown names them; the claims studies are of Medicare (fee-for-service).
 MEDICARE = "medicare"
@@ -50,8 +51,16 @@ def _ratio(num: xr.DataArray, den: xr.DataArray) -> xr.DataArray:
     return (_total(num) / _total(den)).where(_total(den) > 0)
 
 
+def _one_run(result: Any, group: str) -> xr.Dataset:
+    """``group`` of one run: the measures sum every dimension but the replicate, so a sweep's
+    points would be pooled."""
+    ds = as_dataset(result, group)
+    refuse_series(ds, "licsim.analysis.claims")
+    return ds
+
+
 def _bd(result: Any) -> xr.Dataset:
-    return as_dataset(result, "breakdown")
+    return _one_run(result, "breakdown")
 
 
 def visits(result: Any, start: str, end: str, payer: str | None = MEDICARE,
@@ -165,7 +174,7 @@ def visits_against(result: Any, month: str, baseline: str, payer: str | None = N
 def disrupted_relationships(result: Any, start: str, end: str) -> xr.DataArray:
     """What became of follow-ups whose clinician's authority ended with a rule change (a waiver's
     expiry), summed over the months of [start, end]: [replicate, outcome]."""
-    reg = _months(as_dataset(result, "regimes"), start, end)
+    reg = _months(_one_run(result, "regimes"), start, end)
     da = reg["relationships_disrupted_by_rule_change"]
     return da.sum([d for d in da.dims if d not in ("replicate", "outcome")])
 

@@ -7,7 +7,7 @@ import pandas as pd
 import xarray as xr
 
 from .results import PathLike, as_dataset
-from .tables import units_of, replicate_totals, shares as shares_of
+from .tables import refuse_series, units_of, replicate_totals, shares as shares_of
 
 _TIME_DIMS = ("day", "month")
 
@@ -28,8 +28,10 @@ def _label(ds: xr.Dataset, fallback: str) -> str:
 
 def _check_paired(baseline: xr.Dataset, scenario: xr.Dataset) -> None:
     b, s = _label(baseline, "baseline"), _label(scenario, "scenario")
-    if "run" in baseline.dims or "run" in scenario.dims:
-        raise ValueError("compare: pass single runs, not Datasets with a 'run' dimension (select one with .sel(run=...))")
+    # A sweep's points would be pooled into one difference: compare_points compares each
+    # point of a sweep with a reference point.
+    refuse_series(baseline, "compare")
+    refuse_series(scenario, "compare")
     for name in ("replicate", "jurisdiction", *_TIME_DIMS):
         in_b, in_s = name in baseline.coords, name in scenario.coords
         if in_b != in_s or (in_b and not baseline[name].equals(scenario[name])):
@@ -57,7 +59,8 @@ def compare(
     Returns one row per metric with columns ``baseline`` and ``scenario`` (means over
     replicates), ``difference`` (mean paired difference), ``low`` and ``high`` (its
     percentiles over replicates), ``relative`` (difference / baseline mean; NaN when that is
-    zero) and ``units``.
+    zero) and ``units``. A sweep (a ``point`` dimension) is refused: compare its points with
+    :func:`licsim.analysis.compare_points`.
     """
     b, s = _as_dataset(baseline), _as_dataset(scenario)
     _check_paired(b, s)

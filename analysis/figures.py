@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from .tables import totals
+from .tables import SHARES, refuse_series, totals, units_of
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -65,9 +65,11 @@ def plot_timeseries(
         units.add(str(ds[name].attrs.get("units", "")))
         label = (labels or {}).get(name, name.replace("_", " "))
         series = national_series(ds, name)
-        extra = [d for d in series.dims if d not in (time, "replicate")]
+        extra = [str(d) for d in series.dims if d not in (time, "replicate")]
         if extra:
-            raise ValueError(f"plot_timeseries: select one value of {', '.join(map(str, extra))} first (e.g. ds.sel(run=...))")
+            hint = " or draw every point with plot_outcomes" if "point" in extra else ""
+            raise ValueError(f"plot_timeseries: select one value of {', '.join(extra)} first "
+                             f"(e.g. ds.sel({extra[0]}=...)){hint}")
         x = series[time].values
         if rolling and rolling > 1:
             (faint,) = ax.plot(x, _replicate_mean(series), alpha=0.3, linewidth=0.8)
@@ -111,6 +113,7 @@ def plot_by_jurisdiction(
     replicates, as in :func:`licsim.analysis.totals`) or a pandas Series indexed by
     jurisdiction (plotted as given). Bars are sorted by value unless ``sort`` is False.
     """
+    refuse_series(data, "plot_by_jurisdiction")  # its bars average over replicates only
     if isinstance(data, xr.Dataset):
         if variable is None:
             raise ValueError("plot_by_jurisdiction: name the variable to plot")
@@ -145,17 +148,26 @@ OUTCOME_PANELS = (
 
 
 def _labelled_datasets(data) -> dict[str, xr.Dataset]:
-    """``data`` (a Dataset, possibly with a ``run`` dimension; a Result; a path; or a mapping of
-    label to any of these) as {label: metrics Dataset without a ``run`` dimension}."""
+    """``data`` (a Dataset, possibly with a ``run`` or ``point`` dimension; a Result; a path; or
+    a mapping of label to any of these) as {label: metrics Dataset of one run}."""
     from collections.abc import Mapping
 
     from .results import as_dataset
+    from .sweeps import point_coordinates, point_label
 
     if isinstance(data, Mapping):
-        return {str(label): as_dataset(d) for label, d in data.items()}
+        runs = {str(label): as_dataset(d) for label, d in data.items()}
+        for label, ds in runs.items():
+            refuse_series(ds, f"plot_outcomes ({label!r})")
+        return runs
     ds = as_dataset(data)
     if "run" in ds.dims:
         return {str(r): ds.sel(run=r) for r in ds["run"].values}
+    if "point" in ds.dims:
+        coords = point_coordinates(ds)
+        varying = coords.loc[:, coords.nunique() > 1]  # what is the same at every point labels nothing
+        coords = varying if varying.shape[1] else coords
+        return {point_label(row): ds.sel(point=p) for p, row in coords.iterrows()}
     return {str(ds.attrs.get("scenario_file", "run")): ds}
 
 
@@ -173,8 +185,9 @@ def plot_outcomes(
     One panel per (title, variable) in ``panels`` (default :data:`OUTCOME_PANELS`), each the
     national daily total with a trailing ``rolling``-day mean, mean over replicates with the
     2.5-97.5% band. ``data`` is a metrics Dataset, a :class:`licsim.Result`, a result path, a
-    Dataset with a ``run`` dimension (:func:`licsim.analysis.open_results`) or a mapping of
-    label to any of these: several runs are drawn as one line each, so regimes can be read
+    Dataset with a ``run`` dimension (:func:`licsim.analysis.open_results`), a sweep (its file
+    or Dataset: one line per point, labelled by its scenario and varied keys) or a mapping of
+    label to single runs: several runs are drawn as one line each, so regimes can be read
     against each other. Returns the matplotlib Figure.
     """
     import matplotlib.pyplot as plt
@@ -212,7 +225,8 @@ def plot_outcomes(
             ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
     if len(runs) > 1:
         handles, labels = axes.flat[0].get_legend_handles_labels()
-        fig.legend(handles, labels, loc="outside lower center", ncols=min(len(runs), 4), fontsize="small")
+        per_row = 4 if max(map(len, labels)) <= 30 else 2  # long labels (a sweep's points) need the width
+        fig.legend(handles, labels, loc="outside lower center", ncols=min(len(runs), per_row), fontsize="small")
     note = f" ({rolling}-day mean)" if rolling and rolling > 1 else ""
     fig.suptitle(f"National daily totals{note}, simulated agents", fontsize="medium")
     return fig
@@ -254,4 +268,84 @@ def plot_flows(
     what = {"telehealth": "telemedicine", "in_person": "in-person"}.get(modality or "", "all")
     ax.set_title(f"Cross-border {what} encounters (mean over replicates)", fontsize="medium")
     ax.figure.colorbar(image, ax=ax, label="encounters (simulated agents)")
+    return ax
+
+
+def _sweep_axes(coords: pd.DataFrame, ds: xr.Dataset, x: str | None, by) -> tuple[str, list[str], bool]:
+    """(x, the coordinates that split the points into lines, whether x was sampled) for
+    :func:`plot_sweep`: by default every other grid axis splits, and the scenario when there
+    are several; sampled ranges never do (each of their values comes once)."""
+    from .sweeps import design
+
+    varied = [c for c in coords.columns if c != "scenario"]
+    if x is None:
+        if len(varied) != 1:
+            raise ValueError(f"plot_sweep: name the key to plot against, x= one of {', '.join(varied) or '(none)'}")
+        x = varied[0]
+    if x not in varied:
+        raise ValueError(f"plot_sweep: {x!r} is not a key this sweep varies (it varies: {', '.join(varied) or 'none'})")
+    try:
+        sampled = set(design(ds)["sample"].get("ranges", {}))
+    except ValueError:
+        sampled = set()
+    if by is None:
+        by = [c for c in coords.columns if c != x and c not in sampled
+              and (c != "scenario" or coords[c].nunique() > 1)]
+    else:
+        by = [by] if isinstance(by, str) else list(by)
+        unknown = [c for c in by if c not in coords.columns]
+        if unknown:
+            raise ValueError(f"plot_sweep: by: no coordinate {', '.join(map(repr, unknown))} "
+                             f"(coordinates: {', '.join(coords.columns)})")
+    return x, by, x in sampled
+
+
+def plot_sweep(
+    sweep,
+    metric: str,
+    x: str | None = None,
+    *,
+    by: str | Iterable[str] | None = None,
+    band: bool = True,
+    ax: "Axes | None" = None,
+) -> "Axes":
+    """A total or share of every point of a sweep against one of its varied keys.
+
+    ``sweep`` is a sweep file path or its metrics Dataset (:func:`licsim.open`); ``metric``
+    a metrics variable (its national total over the run, rules of
+    :func:`licsim.analysis.totals`) or a share of :data:`licsim.analysis.SHARES`; ``x`` the
+    varied key on the horizontal axis (needed when the sweep varies several). Each point is
+    its mean over replicates, with the 2.5-97.5 percentile interval over replicates as an
+    error bar when ``band``. Points that differ in ``by`` (default: the other grid axes, and
+    the scenario when there are several) are drawn as separate lines; against a sampled
+    range the points are drawn unjoined. Returns the Axes.
+    """
+    from .sweeps import as_sweep, point_coordinates, sweep_summary
+
+    ds = as_sweep(sweep)
+    if metric not in ds.data_vars and metric not in SHARES:
+        raise KeyError(f"plot_sweep: no metric {metric!r} (variables of the metrics group, or one of: {', '.join(SHARES)})")
+    coords = point_coordinates(ds)
+    x, by, sampled = _sweep_axes(coords, ds, x, by)
+    table = sweep_summary(ds, include_shares=metric in SHARES).xs(metric, level="metric")
+    ax = ax if ax is not None else _new_axes((7, 4))
+    groups = table.groupby(by, sort=False) if by else [((), table)]
+    for key, group in groups:
+        key = key if isinstance(key, tuple) else (key,)
+        group = group.sort_values(x)
+        label = ", ".join(f"{b}={v:g}" if isinstance(v, (float, np.floating)) else str(v) for b, v in zip(by, key))
+        xs, mean = group[x].to_numpy(dtype=float), group["mean"].to_numpy(dtype=float)
+        (line,) = ax.plot(xs, mean, marker="o", markersize=4, linestyle="none" if sampled else "-",
+                          label=label or metric)
+        if band:
+            err = np.vstack([mean - group["low"].to_numpy(dtype=float), group["high"].to_numpy(dtype=float) - mean])
+            ax.errorbar(xs, mean, yerr=err, fmt="none", ecolor=line.get_color(), capsize=3, linewidth=1)
+    unit = units_of(ds, metric)
+    ax.set_xlabel(x)
+    ax.set_ylabel(metric.replace("_", " ") + (f" ({unit})" if unit not in ("", "1") else ""))
+    ax.set_title(f"{metric.replace('_', ' ')}: each point's mean over {ds.sizes.get('replicate', 1)} replicate(s)",
+                 fontsize="medium")
+    if by:
+        ax.legend(loc="best", fontsize="small")
+    ax.grid(True, alpha=0.3)
     return ax

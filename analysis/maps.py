@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from .tables import totals
+from .tables import refuse_series, totals
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -35,7 +35,7 @@ def per_jurisdiction(data: Any, variable: str | None = None) -> pd.Series:
     """One value per jurisdiction, as a Series indexed by USPS code.
 
     ``data`` is a Series (returned as it is), a DataArray with a ``jurisdiction`` dimension
-    (other dimensions are averaged), or a metrics Dataset / :class:`licsim.Result` / result
+    (other dimensions are averaged, but a sweep's ``point`` or a ``run``: ValueError), or a metrics Dataset / :class:`licsim.Result` / result
     path with ``variable``: its per-jurisdiction total (:func:`licsim.analysis.totals`: sums,
     end-of-run stocks, served-weighted waits), mean over replicates.
     """
@@ -49,8 +49,9 @@ def per_jurisdiction(data: Any, variable: str | None = None) -> pd.Series:
         ds = as_dataset(data)
         if variable is None:
             raise ValueError("per_jurisdiction: name the variable of the Dataset to map")
-        keep = [d for d in ("run", "replicate", "jurisdiction") if d in ds[variable].dims]
+        keep = [d for d in ("replicate", "jurisdiction") if d in ds[variable].dims]
         da = totals(ds, keep=keep, variables=variable)[variable]
+    refuse_series(da, "per_jurisdiction")  # its other dimensions are averaged
     if "jurisdiction" not in da.dims:
         raise ValueError(f"per_jurisdiction: no 'jurisdiction' dimension (dims: {', '.join(map(str, da.dims))})")
     other = [d for d in da.dims if d != "jurisdiction"]

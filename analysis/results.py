@@ -13,6 +13,7 @@ from typing import Any, Union
 
 import h5py
 import numpy as np
+import pandas as pd
 import xarray as xr
 
 from .. import _core
@@ -31,6 +32,20 @@ FORMAT_VERSION = _core.output_format_version
 
 #: Root attributes copied onto every Dataset that :func:`open_result` returns.
 PROVENANCE_ATTRS = ("licsim_version", "scenario_file", "scenario_toml", "seed", "replicates", "scale", "created_utc")
+
+#: Root attribute ``licsim_file`` of a sweep file (docs/sweeps.md); run files have none.
+SWEEP_FILE = "sweep"
+
+#: Root attributes that mark a file as a licsim sweep file (docs/sweeps.md, "Output").
+SWEEP_REQUIRED_ATTRS = ("licsim_format_version", "licsim_version", "sweep_plan_toml", "sweep_file_toml", "seed",
+                        "replicates", "scale")
+
+#: Root attributes of a sweep file copied onto the Datasets :func:`open_result` returns from it.
+SWEEP_PROVENANCE_ATTRS = ("licsim_file", "licsim_version", "sweep_name", "sweep_file", "sweep_file_toml", "seed",
+                          "replicates", "scale", "days", "shard", "created_utc")
+
+#: The group of a sweep file with one row per point (scenario, seed, varied keys, status).
+POINTS_GROUP = "points"
 
 
 def _plain(value: Any) -> Any:
@@ -86,7 +101,8 @@ def _probe_python_reads(p: Path, group: str | None) -> None:
 
 
 def check_result_file(path: PathLike, group: str | None = None) -> Path:
-    """Check that ``path`` is a licsim result file (and holds ``group``); return it as a Path.
+    """Check that ``path`` is a licsim result file or sweep file (and holds ``group``); return
+    it as a Path.
 
     Raises FileNotFoundError if there is no such file and ValueError, naming the path, if
     the file lacks licsim's seal (not written by licsim), its bytes changed since licsim wrote
@@ -106,27 +122,86 @@ def check_result_file(path: PathLike, group: str | None = None) -> Path:
         raise ValueError(str(e)) from None
     _probe_python_reads(p, group)
     with h5py.File(p, "r") as f:
-        missing = [a for a in REQUIRED_ATTRS if a not in f.attrs]
+        sweep = _plain(f.attrs.get("licsim_file", "")) == SWEEP_FILE
+        missing = [a for a in (SWEEP_REQUIRED_ATTRS if sweep else REQUIRED_ATTRS) if a not in f.attrs]
         if missing:
-            raise ValueError(f"{_shown(p)}: not a licsim result file (no root attribute {', '.join(missing)})")
+            what = "sweep file" if sweep else "result file"
+            raise ValueError(f"{_shown(p)}: not a licsim {what} (no root attribute {', '.join(missing)})")
         if group is not None and not isinstance(f.get(group), h5py.Group):
             present = ", ".join(_shown(k) for k in f if isinstance(f[k], h5py.Group)) or "none"
             raise ValueError(f"{_shown(p)}: no group '{_shown(group)}' in this licsim result file (groups: {present})")
     return p
 
 
+def is_sweep(path: PathLike) -> bool:
+    """Whether ``path`` is a licsim sweep file (root attribute ``licsim_file = "sweep"``), after
+    the checks of :func:`check_result_file`."""
+    return _is_sweep_checked(check_result_file(path))
+
+
 def run_info(path: PathLike) -> dict[str, Any]:
-    """Root attributes of a result file as plain Python values, plus the parsed scenario.
+    """Root attributes of a result or sweep file as plain Python values, plus what they encode.
 
     Keys: every root attribute (``licsim_version``, ``seed``, ``replicates``, ``scale``,
-    ``scenario_file``, ``scenario_toml``, ``created_utc``, ...) and ``scenario``, the
-    resolved scenario as a dict (parsed from ``scenario_toml``).
+    ``created_utc``, ...). A run file adds ``scenario``, the resolved scenario as a dict
+    (parsed from ``scenario_toml``). A sweep file (``licsim_file == "sweep"``) adds
+    ``sweep_spec``, the sweep file as written (parsed ``sweep_file_toml``: its ``sweep``,
+    ``grid`` and ``sample`` tables), ``sweep_plan``, the resolved plan (parsed
+    ``sweep_plan_toml``: every point's scenario, overrides and seed), and ``points``, the
+    table of :func:`sweep_points`.
     """
     p = check_result_file(path)
     with h5py.File(p, "r") as f:
         info = {name: _plain(value) for name, value in f.attrs.items()}
-    info["scenario"] = tomllib.loads(info["scenario_toml"])
+    if info.get("licsim_file") == SWEEP_FILE:
+        info["sweep_spec"] = tomllib.loads(info["sweep_file_toml"])
+        info["sweep_plan"] = tomllib.loads(info["sweep_plan_toml"])
+        info["points"] = _read_points(p)
+    else:
+        info["scenario"] = tomllib.loads(info["scenario_toml"])
     return info
+
+
+def sweep_points(path: PathLike) -> pd.DataFrame:
+    """The points of a sweep file, one row per point (index ``point``).
+
+    Columns: ``scenario`` (the base scenario's label), ``scenario_file``, ``seed``, each
+    varied key (its value at the point, rounded for integer keys), ``status`` (``ok`` or
+    ``failed``) and ``error`` (why it failed, else ""). Raises ValueError for a run file.
+    """
+    p = check_result_file(path)
+    if not _is_sweep_checked(p):
+        raise ValueError(f"{_shown(p)}: a licsim run file, not a sweep file: it has no points")
+    return _read_points(p)
+
+
+def _is_sweep_checked(p: Path) -> bool:
+    with h5py.File(p, "r") as f:
+        return _plain(f.attrs.get("licsim_file", "")) == SWEEP_FILE
+
+
+def varied_keys(path: PathLike) -> list[str]:
+    """The keys a sweep file varies, in the order of its plan (grid axes, then sampled ranges)."""
+    p = check_result_file(path)
+    if not _is_sweep_checked(p):
+        raise ValueError(f"{_shown(p)}: a licsim run file, not a sweep file: it varies no keys")
+    return _plan_coordinates(p)
+
+
+def _plan_coordinates(p: Path) -> list[str]:
+    with h5py.File(p, "r") as f:
+        plan = _plain(f.attrs["sweep_plan_toml"])
+    # Only the plan's [sweep] table, before its (up to a million) [[point]] tables.
+    head = plan.split("\n[[point]]", 1)[0]
+    return [str(k) for k in tomllib.loads(head)["sweep"]["coordinates"]]
+
+
+def _read_points(p: Path) -> pd.DataFrame:
+    """The ``points`` group of a checked sweep file as a table (without each point's full
+    scenario, which :func:`open_result` with group ``points`` still gives)."""
+    points = xr.load_dataset(p, group=POINTS_GROUP, engine="h5netcdf")
+    columns = ["scenario", "scenario_file", "seed", *_plan_coordinates(p), "status", "error"]
+    return points[columns].to_dataframe()[columns]
 
 
 def open_result(path: PathLike, group: str = "metrics") -> xr.Dataset:
@@ -138,12 +213,18 @@ def open_result(path: PathLike, group: str = "metrics") -> xr.Dataset:
     and month coordinates are decoded to datetime64. The run's provenance (version, seed,
     replicates, scale, scenario) is copied into the Dataset's attributes, with ``source``
     set to the path. The file is closed on return.
+
+    A sweep file gives the same groups with a leading ``point`` dimension, the base
+    ``scenario`` and the varied keys as coordinates along it (docs/sweeps.md), and the
+    sweep's provenance (``licsim_file = "sweep"``, ``sweep_file_toml``, seed, replicates,
+    scale) as attributes; its ``points`` group is :func:`sweep_points` as a Dataset.
     """
     p = check_result_file(path, group)
     try:
         ds = xr.load_dataset(p, group=group, engine="h5netcdf")
         with h5py.File(p, "r") as f:
-            for name in PROVENANCE_ATTRS:
+            sweep = _plain(f.attrs.get("licsim_file", "")) == SWEEP_FILE
+            for name in SWEEP_PROVENANCE_ATTRS if sweep else PROVENANCE_ATTRS:
                 if name in f.attrs:
                     ds.attrs[name] = _plain(f.attrs[name])
     except OSError as e:  # damage past the file's structure (a chunk cut short)

@@ -3,7 +3,8 @@
 Three steps, each usable alone: :func:`sobol_sample` draws parameter sets (Saltelli's scheme),
 :func:`run_samples` runs the scenario once per set (keys set as overrides, checked like
 ``--set``) and records outputs, :func:`sobol_analyze` estimates first-order and total indices.
-:func:`sobol` does all three. SALib is needed (``pip install SALib``); runs are sequential,
+:func:`sobol` does all three. :func:`sobol_sweep` estimates first-order indices straight from a
+sweep file that samples ranges (``licsim sweep`` with a ``[sample]`` table). SALib is needed (``pip install SALib``); runs are sequential,
 each using the engine's threads (no fork: GCC's OpenMP runtime is unsafe after fork).
 """
 
@@ -190,3 +191,116 @@ def sobol(
     table = sobol_analyze(runs, parameters, output_names, second_order=second_order, seed=sample_seed)
     table.attrs["runs"] = runs
     return table
+
+
+#: Columns of the table :func:`sobol_sweep` returns, after those of the scenario and grid cell.
+SWEEP_SOBOL_COLUMNS = ("output", "parameter", "S1", "S1_conf")
+
+#: The ``[sample]`` methods of a sweep file (docs/sweeps.md) :func:`sobol_sweep` analyses.
+SWEEP_SAMPLE_METHODS = ("sobol", "latin_hypercube")
+
+
+def _sweep_sample(ds) -> dict[str, tuple[float, float]]:
+    """The ranges a sweep samples, as {key: (low, high)}; ValueError for a design SALib cannot
+    analyse from the points alone."""
+    from .sweeps import design
+
+    sample = design(ds)["sample"]
+    if not sample:
+        raise ValueError("sobol_sweep: this sweep has no [sample] table: a grid (every value with every value) is not "
+                         "a sample of ranges, which SALib's estimators need; sample the keys with [sample] method = "
+                         "\"sobol\" or \"latin_hypercube\" and [sample.ranges], or use analysis.sobol (Saltelli's "
+                         "design, run from Python)")
+    method = sample.get("method")
+    if method not in SWEEP_SAMPLE_METHODS:
+        raise ValueError(f"sobol_sweep: the sweep's sample method {method!r} is not one SALib can analyse from its "
+                         f"points (known: {', '.join(SWEEP_SAMPLE_METHODS)})")
+    return {str(k): (float(v[0]), float(v[1])) for k, v in sample["ranges"].items()}
+
+
+def _point_outputs(ds, outputs: Sequence[str]) -> pd.DataFrame:
+    """Each output per point (index ``point``): its national total or share, mean over the
+    point's replicates (as :func:`run_samples` records a run)."""
+    from .tables import SHARES, replicate_totals, shares
+
+    unknown = [o for o in outputs if o not in ds.data_vars and o not in SHARES]
+    if unknown:
+        known = sorted([*map(str, ds.data_vars), *SHARES])
+        raise KeyError(f"sobol_sweep: unknown output {', '.join(map(repr, unknown))} (have: {', '.join(known)})")
+    values = replicate_totals(ds)
+    if any(o in SHARES for o in outputs):
+        values = values.join(shares(ds))
+    return values[list(outputs)].groupby(level="point", sort=False).mean()
+
+
+def sobol_sweep(
+    sweep: Any,
+    outputs: str | Sequence[str] = ("unmet_share", "cross_state_share_of_telemedicine"),
+    *,
+    harmonics: int = 10,
+    confidence: float = 0.95,
+    resamples: int = 200,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """First-order Sobol' indices of ``outputs`` to the ranges a sweep file samples, from its points.
+
+    ``sweep`` is a sweep file path or its metrics Dataset (:func:`licsim.open`), with a
+    ``[sample]`` table (method ``sobol`` or ``latin_hypercube``, docs/sweeps.md); ``outputs``
+    are metrics variables (national totals) or shares of :data:`licsim.analysis.SHARES`, each
+    the mean over a point's replicates. A sweep's Sobol design is the first points of the
+    Sobol sequence, a space-filling sample and not Saltelli's cross-sampled matrices, so
+    SALib's Saltelli estimator (:func:`sobol_analyze`) cannot read it; SALib's RBD-FAST
+    estimates the first-order indices from any such sample (Tarantola et al. 2006, with
+    Tissot and Prieur's bias correction), from ``harmonics`` harmonics (the sample set needs
+    more than 4 x ``harmonics`` points). Total indices need Saltelli's design: run
+    :func:`sobol` for them. A grid alone is not a sample of ranges: ValueError.
+
+    The sample set is repeated for every scenario and grid cell (docs/sweeps.md), and each
+    repetition is analysed on its own. Returns one row per (scenario and grid cell,) output
+    and parameter: the ``scenario`` and grid keys where they vary, then ``output``,
+    ``parameter``, ``S1`` and its bootstrap half-width ``S1_conf`` at ``confidence``. An output
+    that does not vary gives NaN. Raises ValueError if an output is NaN at a point (a failed
+    point, or a share whose denominator is zero): the estimator needs every point.
+    """
+    from .sweeps import as_sweep, point_coordinates
+
+    _salib()  # the clear ImportError when SALib is missing
+    from SALib.analyze import rbd_fast
+
+    ds = as_sweep(sweep)
+    parameters = _sweep_sample(ds)
+    problem = _problem(parameters)
+    outputs = [outputs] if isinstance(outputs, str) else list(outputs)
+    coords = point_coordinates(ds)
+    cells = [c for c in coords.columns if c not in parameters and coords[c].nunique() > 1]
+    y_all = _point_outputs(ds, outputs)
+    rows = []
+    for key, cell in (coords.groupby(cells, sort=False) if cells else [((), coords)]):
+        key = key if isinstance(key, tuple) else (key,)
+        x = cell[problem["names"]].to_numpy(dtype=float)
+        _check_sample_size(len(cell), harmonics)
+        for output in outputs:
+            y = y_all.loc[cell.index, output].to_numpy(dtype=float)
+            missing = list(cell.index[~np.isfinite(y)])
+            if missing:
+                raise ValueError(f"sobol_sweep: {output!r} is NaN at point(s) {', '.join(map(str, missing))} (failed "
+                                 "points, or a share whose denominator is zero); the estimator needs every point")
+            if np.ptp(y) == 0:
+                rows += [[*key, output, p, np.nan, np.nan] for p in problem["names"]]
+                continue
+            si = rbd_fast.analyze(problem, x, y, M=harmonics, num_resamples=resamples, conf_level=confidence,
+                                  print_to_console=False, seed=seed)
+            rows += [[*key, output, p, si["S1"][i], si["S1_conf"][i]] for i, p in enumerate(problem["names"])]
+    table = pd.DataFrame(rows, columns=[*cells, *SWEEP_SOBOL_COLUMNS])
+    table.attrs.update(estimator="rbd_fast", harmonics=harmonics, confidence=confidence)
+    return table
+
+
+def _check_sample_size(points: int, harmonics: int) -> None:
+    """RBD-FAST's bias correction divides by 1 - 2M/N, and its bootstrap draws half the points."""
+    if harmonics < 1:
+        raise ValueError(f"sobol_sweep: harmonics must be at least 1, got {harmonics}")
+    if points <= 4 * harmonics:
+        raise ValueError(f"sobol_sweep: {points} points per sample set are too few for {harmonics} harmonics "
+                         f"(RBD-FAST needs more than {4 * harmonics}); sample more points or pass "
+                         f"harmonics={max(1, (points - 1) // 4)}")

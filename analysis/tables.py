@@ -38,6 +38,28 @@ SHARES = {
 
 _TIME_DIMS = ("day", "month")
 
+#: Dimensions whose entries are separate runs: a sweep's ``point`` and the ``run`` of
+#: :func:`licsim.analysis.open_results`. Their values are never added up or averaged
+#: together: totals, tables and summaries keep them, or a function refuses them by name.
+SERIES_DIMS = ("run", "point")
+
+
+def series_dims(data: xr.Dataset | xr.DataArray | pd.DataFrame | pd.Series) -> list[str]:
+    """The :data:`SERIES_DIMS` that ``data`` has (as dimensions, or as index levels of a table)."""
+    names = data.index.names if isinstance(data, (pd.DataFrame, pd.Series)) else data.dims
+    return [d for d in SERIES_DIMS if d in names]
+
+
+def refuse_series(data: xr.Dataset | xr.DataArray | pd.DataFrame | pd.Series, what: str) -> None:
+    """Raise ValueError when ``data`` holds several runs (a ``point`` or ``run`` dimension), which
+    ``what`` would otherwise pool into one set of numbers."""
+    dims = series_dims(data)
+    if dims:
+        d = dims[0]
+        raise ValueError(f"{what}: the data has a '{d}' dimension (one entry per {'sweep point' if d == 'point' else d}), "
+                         f"which would be pooled into one value; select one first (e.g. .sel({d}=...)) "
+                         "or use a function that works per point (licsim.analysis.sweep_summary, compare_points)")
+
 
 def _variables(ds: xr.Dataset, variables: str | Iterable[str] | None) -> list[str]:
     if variables is None:
@@ -72,6 +94,9 @@ def tidy(ds: xr.Dataset, variables: str | Iterable[str] | None = None) -> pd.Dat
 
 
 def _reduce(ds: xr.Dataset, name: str, keep: Sequence[str]) -> xr.DataArray:
+    # skipna=False: a sweep's failed point holds NaN (its _FillValue) everywhere, and its
+    # totals must stay NaN, not become 0. Waits are NaN on days without encounters; their
+    # weights are 0 there, so they are filled first.
     da = ds[name]
     over = [d for d in da.dims if d not in keep]
     if name in STOCKS:
@@ -79,14 +104,14 @@ def _reduce(ds: xr.Dataset, name: str, keep: Sequence[str]) -> xr.DataArray:
         if time:
             da = da.isel({time[0]: -1}, drop=True)
             over = [d for d in over if d != time[0]]
-        out = da.sum(over)
+        out = da.sum(over, skipna=False)
     elif name in MEANS:
         weight = sum((ds[v] for v in MEANS[name][1:]), ds[MEANS[name][0]])
-        num = (da.fillna(0.0) * weight).sum(over)
-        den = weight.sum(over)
+        num = (da.fillna(0.0) * weight).sum(over, skipna=False)
+        den = weight.sum(over, skipna=False)
         out = (num / den.where(den > 0)).astype(float)
     else:
-        out = da.sum(over)
+        out = da.sum(over, skipna=False)
     out.attrs = dict(da.attrs)
     return out.rename(name)
 
@@ -97,11 +122,13 @@ def totals(ds: xr.Dataset, keep: Sequence[str] | None = None, variables: str | I
     Counts and money are summed; stocks (``authorizations_active``, ``applications_pending``,
     ``waiting``) take their value at the end of the run; ``wait_days_mean`` becomes the mean
     weighted by the encounters served (NaN where none were). ``keep`` defaults to the
-    ``run`` and ``replicate`` dimensions that the Dataset has; add ``jurisdiction`` for
-    per-jurisdiction totals.
+    ``replicate`` dimension; add ``jurisdiction`` for per-jurisdiction totals. A sweep's
+    ``point`` and the ``run`` of :func:`licsim.analysis.open_results` are always kept (totals
+    of different runs are never added up).
     """
     if keep is None:
-        keep = [d for d in ("run", "replicate") if d in ds.dims]
+        keep = [d for d in ("replicate",) if d in ds.dims]
+    keep = [*(d for d in series_dims(ds) if d not in keep), *keep]
     return xr.Dataset({name: _reduce(ds, name, keep) for name in _variables(ds, variables)})
 
 
@@ -109,9 +136,10 @@ def replicate_totals(ds: xr.Dataset, by_jurisdiction: bool = False) -> pd.DataFr
     """Per-replicate totals of every variable as a DataFrame (one row per replicate).
 
     Rules as in :func:`totals`. With ``by_jurisdiction`` the index is (replicate,
-    jurisdiction); a ``run`` dimension from :func:`open_results` is kept as an index level.
+    jurisdiction); a sweep's ``point`` or the ``run`` of :func:`open_results` is kept as the
+    first index level (one row per point and replicate).
     """
-    keep = [d for d in ("run", "replicate") if d in ds.dims]
+    keep = [d for d in (*SERIES_DIMS, "replicate") if d in ds.dims]
     if by_jurisdiction:
         keep.append("jurisdiction")
     t = totals(ds, keep)
@@ -159,8 +187,10 @@ def summarize_values(values: pd.DataFrame, low: float = 2.5, high: float = 97.5,
     """Mean and the ``low``/``high`` percentiles of each column of per-replicate values.
 
     Percentiles interpolate linearly between replicates (as ``licsim run`` reports them);
-    NaN values (e.g. a share with a zero denominator) are left out.
+    NaN values (e.g. a share with a zero denominator) are left out. Raises ValueError for a
+    table indexed by ``point`` or ``run`` (:func:`summary` summarises such a table per point).
     """
+    refuse_series(values, "summarize_values")
     rows = {}
     for name in values.columns:
         v = values[name].to_numpy(dtype=float)
@@ -183,18 +213,39 @@ def summary(data: xr.Dataset | pd.DataFrame, low: float = 2.5, high: float = 97.
     ``data`` is a metrics Dataset (its :func:`replicate_totals` are summarised) or a
     DataFrame with one row per replicate, such as :func:`shares`. Returns one row per
     metric with columns ``mean``, ``low``, ``high`` (default: 2.5 and 97.5 percentiles) and
-    ``units``. A Dataset with a ``run`` dimension gives a (run, metric) index.
+    ``units``. Several runs are summarised each on its own: a sweep (a ``point``
+    dimension, or a table indexed by ``point`` such as ``shares`` of a sweep) gives a
+    (point, metric) index, a Dataset with a ``run`` dimension a (run, metric) index.
     """
+    dims = series_dims(data)
+    if dims:
+        return _summary_per(data, dims[0], low, high)
     if isinstance(data, xr.Dataset):
-        if "run" in data.dims:
-            parts = {str(r): summary(data.sel(run=r), low, high) for r in data["run"].values}
-            return pd.concat(parts, names=["run"])
         values = replicate_totals(data)
         units = {name: units_of(data, name) for name in values.columns}
     else:
         values = data
         units = {name: units_of(None, name) for name in values.columns}
     return summarize_values(values, low, high, units)
+
+
+def _summary_per(data: xr.Dataset | pd.DataFrame, dim: str, low: float, high: float) -> pd.DataFrame:
+    """:func:`summary` of each entry of ``dim`` (a point or a run), stacked with ``dim`` first."""
+    if isinstance(data, xr.Dataset):
+        parts = {_label(v): summary(data.sel({dim: v}), low, high) for v in data[dim].values}
+    else:
+        parts = {_label(v): summary(_without_level(group, dim), low, high)
+                 for v, group in data.groupby(level=dim, sort=False)}
+    return pd.concat(parts, names=[dim])
+
+
+def _without_level(table: pd.DataFrame, level: str) -> pd.DataFrame:
+    return table.droplevel(level) if table.index.nlevels > 1 else table.reset_index(drop=True)
+
+
+def _label(value) -> int | str:
+    """A point's index as an int, a run's label as a str."""
+    return int(value) if isinstance(value, (int, np.integer)) else str(value)
 
 
 def flow_table(
@@ -218,6 +269,7 @@ def flow_table(
         da = da.sel(modality=modality)
     else:
         da = da.sum("modality")
+    refuse_series(da, "flow_table")
     da = da.sum("month")
     da = da.mean("replicate") if "replicate" in da.dims else da
     table = da.to_dataframe(name="encounters").reset_index()[["patient_location", "clinician_location", "encounters"]]

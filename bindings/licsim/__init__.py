@@ -76,10 +76,15 @@ __all__ = [
 
 
 def open(path: str | os.PathLike[str], group: str = "metrics") -> xarray.Dataset:  # noqa: A001 - mirrors xarray.open_dataset
-    """Open one group (``metrics``, ``breakdown``, ``flows`` or ``regimes``) of a licsim result file.
+    """Open one group (``metrics``, ``breakdown``, ``flows`` or ``regimes``) of a licsim result
+    file or sweep file.
 
-    Returns an in-memory :class:`xarray.Dataset`; raises ValueError if ``path`` is not a
-    licsim result file or has no such group. See :func:`licsim.analysis.open_result`.
+    Returns an in-memory :class:`xarray.Dataset`; a sweep file's has a leading ``point``
+    dimension with the scenario and the varied keys as coordinates (its ``points`` group: one
+    row per point). Raises ValueError if ``path`` is neither or has no such group. See
+    :func:`licsim.analysis.open_result`; :mod:`licsim.analysis` summarises a sweep per point
+    (``sweep_summary``), compares its points with one (``compare_points``), plots them
+    (``plot_sweep``) and estimates Sobol' indices from it (``sobol_sweep``).
     """
     from .analysis import open_result
 

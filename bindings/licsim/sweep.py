@@ -38,17 +38,14 @@ class SweepReport:
         return 60.0 * self.ran / self.seconds if self.seconds > 0 else float("nan")
 
     def open(self, group: str = "metrics"):
-        """One group of the sweep file as an xarray Dataset with a ``point`` dimension.
+        """One group of the sweep file as an in-memory xarray Dataset with a ``point`` dimension
+        and the sweep's provenance, as :func:`licsim.open` reads it (``points``: one row per point).
 
         Raises ValueError, naming the file, when it is not the sweep file licsim wrote (its
         seal, format and shapes are checked first: docs/output.md)."""
-        import xarray as xr
+        from .analysis import open_result
 
-        try:
-            _core.check_result_file(os.fspath(self.path))
-        except _core.DataError as e:
-            raise ValueError(str(e)) from None
-        return xr.open_dataset(self.path, group=group, engine="h5netcdf")
+        return open_result(self.path, group)
 
 
 def _toml(value: Any) -> str:
