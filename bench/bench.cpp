@@ -6,11 +6,13 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <stdexcept>
 #include <string>
 
 #include "engine/engine.hpp"
 #include "engine/scenario_check.hpp"
 #include "io/hdf5_writer.hpp"
+#include "io/output_checks.hpp"
 #include "io/scenario_file.hpp"
 
 namespace {
@@ -29,15 +31,24 @@ int usage() {
 int main(int argc, char** argv) {
   if (argc != 7) return usage();
   const std::string scenario_path = argv[1], label = argv[2];
-  licsim::RunOptions options;
-  options.scale = std::stod(argv[3]);
-  options.days = std::stoi(argv[4]);
-  options.threads = std::stoi(argv[5]);
   const std::filesystem::path out = std::filesystem::path(argv[6]) / (label + ".h5");
   try {
+    licsim::RunOptions options;
+    try {
+      options.scale = std::stod(argv[3]);
+      options.days = std::stoi(argv[4]);
+      options.threads = std::stoi(argv[5]);
+    } catch (const std::logic_error&) {  // std::invalid_argument, std::out_of_range
+      std::cerr << "licsim_bench: SCALE, DAYS and THREADS must be numbers\n";
+      return usage();
+    }
+    licsim::validate(options);
     auto scenario = licsim::load_scenario_file(scenario_path);
     licsim::finalize_scenario(scenario);
     (void)licsim::check_scenario(scenario);
+    // What `licsim run` checks before any work: the output folder exists and is writable,
+    // and its file system has room for the estimated file (a full-scale run is minutes).
+    licsim::check_output(out, /*force=*/true, scenario, options);
 
     const auto t0 = std::chrono::steady_clock::now();
     const auto results = licsim::run(scenario, options);
