@@ -8,14 +8,14 @@ import time
 
 import pytest
 
-from conftest import SHIPPED
+from conftest import SHIPPED, SOURCE_DIR
 
 
 @pytest.fixture(scope="module")
-def bench(cli):
-    path = cli.parent.parent / "bench" / "licsim_bench"  # the same build as the CLI
+def bench():
+    path = SOURCE_DIR / "build" / "release" / "bench" / "licsim_bench"  # LICSIM_BUILD_BENCH: on in release
     if not path.is_file():
-        pytest.fail(f"{path} not built (LICSIM_BUILD_BENCH is on in the release preset)")
+        pytest.fail(f"{path} not built: cmake --build --preset release")
     return path
 
 
