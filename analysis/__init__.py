@@ -43,7 +43,7 @@ from .results import (
     sweep_points,
     varied_keys,
 )
-from .sensitivity import run_samples, sobol, sobol_analyze, sobol_sample, sobol_sweep
+from .sensitivity import SobolValidityWarning, run_samples, sobol, sobol_analyze, sobol_sample, sobol_sweep
 from .sweeps import as_sweep, compare_points, point_coordinates, reference_point, sweep_summary
 from .tables import (
     ENCOUNTER_WEIGHTED,
@@ -107,4 +107,5 @@ __all__ = [
     "sobol_analyze",
     "sobol",
     "sobol_sweep",
+    "SobolValidityWarning",
 ]

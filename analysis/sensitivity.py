@@ -10,6 +10,8 @@ each using the engine's threads (no fork: GCC's OpenMP runtime is unsafe after f
 
 from __future__ import annotations
 
+import warnings
+
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Union
 
@@ -123,6 +125,28 @@ def run_samples(
     return pd.concat([samples.reset_index(drop=True), pd.DataFrame(rows, columns=names)], axis=1)
 
 
+class SobolValidityWarning(UserWarning):
+    """Sobol' indices that are not valid shares of variance: too few samples, or no variance."""
+
+
+def _warn_if_invalid(table: pd.DataFrame, runs: int) -> None:
+    """Indices are shares of variance, in [0, 1]; an index or its interval outside that range
+    (beyond rounding) means the sample is too small for the estimate to be read."""
+    slack = 0.05
+    bad = []
+    for _, row in table.dropna(subset=["S1", "ST"]).iterrows():
+        for index in ("S1", "ST"):
+            low, high = row[index] - row[f"{index}_conf"], row[index] + row[f"{index}_conf"]
+            if low < -slack or high > 1 + slack:
+                bad.append(f"{row['output']}/{row['parameter']} {index} = {row[index]:.2f} "
+                           f"[{low:.2f}, {high:.2f}]")
+    if bad:
+        warnings.warn(f"Sobol: {len(bad)} index or interval outside [0, 1] with {runs} runs "
+                      f"({'; '.join(bad[:4])}{' ...' if len(bad) > 4 else ''}): not valid shares of "
+                      "variance; raise n (a power of two) before reading them",
+                      SobolValidityWarning, stacklevel=3)
+
+
 def sobol_analyze(
     runs: pd.DataFrame,
     parameters: Mapping[str, tuple[float, float]],
@@ -151,6 +175,9 @@ def sobol_analyze(
     for output in outputs:
         y = runs[output].to_numpy(dtype=float)
         if not np.all(np.isfinite(y)) or np.ptp(y) == 0:
+            warnings.warn(f"Sobol: {output} does not vary over the {len(y)} runs (or is not finite): "
+                          "no indices (NaN); widen the ranges or run at a larger scale",
+                          SobolValidityWarning, stacklevel=2)
             rows += [[output, p, np.nan, np.nan, np.nan, np.nan] for p in names]
             continue
         si = analyze.analyze(problem, y, calc_second_order=second_order, num_resamples=resamples,
@@ -162,6 +189,7 @@ def sobol_analyze(
                 for j in range(i + 1, len(names)):
                     pairs.append([output, names[i], names[j], si["S2"][i, j], si["S2_conf"][i, j]])
     table = pd.DataFrame(rows, columns=list(SOBOL_COLUMNS))
+    _warn_if_invalid(table, len(runs))
     if second_order:
         table.attrs["S2"] = pd.DataFrame(pairs, columns=["output", "parameter_1", "parameter_2", "S2", "S2_conf"])
     return table

@@ -52,8 +52,30 @@ def test_sobol_end_to_end():
 def test_an_output_that_does_not_vary_gets_nan_indices():
     samples = analysis.sobol_sample(PARAMETERS, n=2)
     runs = samples.assign(constant=1.0)
-    table = analysis.sobol_analyze(runs, PARAMETERS, "constant")
+    with pytest.warns(analysis.SobolValidityWarning, match="constant does not vary"):
+        table = analysis.sobol_analyze(runs, PARAMETERS, "constant")
     assert table["S1"].isna().all() and table["ST"].isna().all()
+
+
+def test_indices_outside_zero_one_warn_and_valid_ones_do_not():
+    """Noise sampled too sparsely gives 'indices' outside [0, 1]: a warning says they cannot
+    be read. An additive function sampled densely gives valid ones, with no warning."""
+    import warnings
+
+    names = list(PARAMETERS)
+    sparse = analysis.sobol_sample(PARAMETERS, n=8)
+    noise = sparse.assign(noise=np.random.default_rng(1).normal(size=len(sparse)))
+    with pytest.warns(analysis.SobolValidityWarning, match=r"outside \[0, 1\] with 32 runs"):
+        analysis.sobol_analyze(noise, PARAMETERS, "noise")
+    dense = analysis.sobol_sample(PARAMETERS, n=1024)
+    lows = {k: lo for k, (lo, _) in PARAMETERS.items()}
+    additive = dense.assign(y=sum((dense[k] - lows[k]) / (hi - lo) * (i + 1)
+                                  for i, (k, (lo, hi)) in enumerate(PARAMETERS.items())))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        table = analysis.sobol_analyze(additive, PARAMETERS, "y")
+    assert ((table["S1"] >= 0) & (table["ST"] <= 1.05)).all()
+    assert table.set_index("parameter").loc[names[-1], "S1"] > table.set_index("parameter").loc[names[0], "S1"]
 
 
 def test_unknown_output_is_named():
