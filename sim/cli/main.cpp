@@ -90,21 +90,12 @@ std::uint64_t parse_seed(const std::string& text) {
 
 std::vector<std::string> notes;  // explanations of module combinations from the last load
 
-/// The key of a --set assignment (what precedes '=', trimmed).
-std::string override_key(const std::string& assignment) {
-  std::string key = assignment.substr(0, assignment.find('='));
-  key.erase(0, key.find_first_not_of(" \t"));
-  key.erase(key.find_last_not_of(" \t") + 1);
-  return key;
-}
-
 licsim::Scenario load(const std::string& path, const std::vector<std::string>& overrides) {
   auto scenario = licsim::load_scenario_file(path);
-  for (const auto& o : overrides) licsim::apply_override(scenario, o);
+  std::vector<std::string> keys;
+  for (const auto& o : overrides) keys.push_back(licsim::apply_override(scenario, o));
   licsim::finalize_scenario(scenario);
   notes = licsim::check_scenario(scenario);  // everything a run would check, before any work
-  std::vector<std::string> keys;
-  for (const auto& o : overrides) keys.push_back(override_key(o));
   for (const auto& w : licsim::ineffective_key_warnings(scenario, keys))
     std::cerr << "licsim: warning: --set " << licsim::printable(w, 0) << "\n";
   return scenario;

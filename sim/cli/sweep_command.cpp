@@ -67,8 +67,18 @@ bool already_written(const fs::path& output, const std::string& plan_text, const
   return true;
 }
 
+/// Warning -> the points whose overrides of it change nothing.
+using IneffectiveOverrides = std::map<std::string, std::vector<int>>;
+
+/// Adds the overrides of `point` that change nothing in its (built) scenario.
+void note_ineffective(const SweepPoint& point, const Scenario& scenario, IneffectiveOverrides& out) {
+  std::vector<std::string> keys;
+  for (const auto& [key, value] : point.overrides) keys.push_back(key);
+  for (const auto& w : ineffective_key_warnings(scenario, keys)) out[w].push_back(point.index);
+}
+
 /// Overrides that change nothing, once per warning, with the points concerned.
-void report_ineffective(const std::map<std::string, std::vector<int>>& ineffective, std::size_t points,
+void report_ineffective(const IneffectiveOverrides& ineffective, std::size_t points,
                         std::ostream& err) {
   for (const auto& [warning, at] : ineffective) {
     err << "licsim: warning: at " << at.size() << " of " << points << " points (";
@@ -81,19 +91,14 @@ void report_ineffective(const std::map<std::string, std::vector<int>>& ineffecti
 /// whether its scenario is valid. Exit 3 when some would fail.
 int print_plan(const SweepPlan& plan, const std::vector<int>& points) {
   int invalid = 0;
-  std::map<std::string, std::vector<int>> ineffective;
+  IneffectiveOverrides ineffective;
   std::cout << "point  scenario  seed  overrides  -> check\n";
   for (int i : points) {
     const auto& p = plan.points[static_cast<std::size_t>(i)];
     std::cout << i << "  " << p.label << "  " << p.seed << " ";
-    std::vector<std::string> keys;
-    for (const auto& [key, value] : p.overrides) {
-      std::cout << " " << key << "=" << describe(value);
-      keys.push_back(key);
-    }
+    for (const auto& [key, value] : p.overrides) std::cout << " " << key << "=" << describe(value);
     try {
-      const auto scenario = point_scenario(plan, i);
-      for (const auto& w : ineffective_key_warnings(scenario, keys)) ineffective[w].push_back(i);
+      note_ineffective(p, point_scenario(plan, i), ineffective);
       std::cout << "  -> ok\n";
     } catch (const Error& e) {
       ++invalid;
@@ -215,13 +220,10 @@ int report_sweep(const SweepArgs& a, const std::vector<PointSource>& sources, st
 
 int check_sweep_points(const SweepPlan& plan, std::ostream& err) {
   int invalid = 0;
-  std::map<std::string, std::vector<int>> ineffective;  // warning -> the points it applies to
+  IneffectiveOverrides ineffective;
   for (const auto& p : plan.points) {
     try {
-      const auto scenario = point_scenario(plan, p.index);
-      std::vector<std::string> keys;
-      for (const auto& [key, value] : p.overrides) keys.push_back(key);
-      for (const auto& w : ineffective_key_warnings(scenario, keys)) ineffective[w].push_back(p.index);
+      note_ineffective(p, point_scenario(plan, p.index), ineffective);
     } catch (const Error& e) {
       if (++invalid <= 10) err << "licsim: point " << p.index << " would fail: " << printable(e.what(), 0) << "\n";
     }

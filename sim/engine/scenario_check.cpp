@@ -35,10 +35,6 @@ std::vector<std::string> check_scenario(const Scenario& sc) {
   return notes;
 }
 
-}  // namespace licsim
-
-namespace licsim {
-
 std::vector<std::string> ineffective_key_warnings(const Scenario& scenario, const std::vector<std::string>& keys) {
   std::vector<std::string> out;
   for (const auto& key : keys) {

@@ -13,10 +13,6 @@ namespace licsim {
 /// about the combination of modules (empty when there is nothing to say).
 std::vector<std::string> check_scenario(const Scenario& scenario);
 
-}  // namespace licsim
-
-namespace licsim {
-
 /// One warning for each of `keys` (dotted keys set by --set, a dict or a sweep) that
 /// belongs to a regime module the scenario leaves switched off: the value changes
 /// nothing in the run. The module's own switch (`<name>.enabled`) is never warned of.

@@ -23,15 +23,12 @@ double end_stock(const Result& r, int rep, DailyMetric m) {
   return sum;
 }
 
-double served(const Result& r, int i) {
-  return r.total(i, m_served_in_person) + r.total(i, m_served_telehealth_in_state) +
-         r.total(i, m_served_telehealth_cross_state) + r.total(i, m_served_telehealth_international);
-}
-
 double telehealth(const Result& r, int i) {
   return r.total(i, m_served_telehealth_in_state) + r.total(i, m_served_telehealth_cross_state) +
          r.total(i, m_served_telehealth_international);
 }
+
+double served(const Result& r, int i) { return r.total(i, m_served_in_person) + telehealth(r, i); }
 
 double ratio(double num, double den) { return den > 0 ? num / den : 0.0; }
 

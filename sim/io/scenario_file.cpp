@@ -118,7 +118,7 @@ void apply_value(Scenario& scenario, const std::string& key, const std::string& 
   scenario.set(key, parse_override_value(key, toml_value, origin_name), Origin{origin_name, 0});
 }
 
-void apply_override(Scenario& scenario, const std::string& assignment) {
+std::string apply_override(Scenario& scenario, const std::string& assignment) {
   const auto eq = assignment.find('=');
   if (eq == std::string::npos || eq == 0)
     throw ScenarioError("--set", 0, assignment, "expected key=value");
@@ -127,7 +127,9 @@ void apply_override(Scenario& scenario, const std::string& assignment) {
     const auto e = s.find_last_not_of(" \t");
     return b == std::string::npos ? std::string{} : s.substr(b, e - b + 1);
   };
-  apply_value(scenario, trim(assignment.substr(0, eq)), trim(assignment.substr(eq + 1)), "--set");
+  std::string key = trim(assignment.substr(0, eq));
+  apply_value(scenario, key, trim(assignment.substr(eq + 1)), "--set");
+  return key;
 }
 
 void finalize_scenario(Scenario& scenario) {

@@ -20,8 +20,8 @@ Scenario load_scenario_string(const std::string& toml_text, const std::string& n
                               const std::filesystem::path& base_dir);
 
 /// Applies one "dotted.key=value" override (value in TOML syntax; bare words are
-/// taken as strings). Same checks as the file, errors name "--set".
-void apply_override(Scenario& scenario, const std::string& assignment);
+/// taken as strings). Same checks as the file, errors name "--set". Returns the key set.
+std::string apply_override(Scenario& scenario, const std::string& assignment);
 
 /// Applies a value to a key with the scenario's checks (used by the bindings).
 void apply_value(Scenario& scenario, const std::string& key, const std::string& toml_value,
